@@ -1,0 +1,14 @@
+// Package scenarios owns the scenario file (format v1): it reads the YAML,
+// expands ${NAME} from the environment, rejects unknown keys, wrong types and
+// impossible values with errors that name file, line and column, fills in
+// defaults, and checks that the fixtures can serve every case of the mix.
+//
+// A parsed Scenario is plain data: Target, Fixtures, Load, the weighted Mix
+// of contract cases and the Thresholds. Rate and Threshold are small value
+// types with parsers (ParseRate, ParseThreshold) and a String method; Rate is
+// also a flag.Value for the command line.
+//
+// The package does not send requests, pace them, create fixtures or judge
+// responses; the case catalogue and the checks belong to package contract,
+// and the target.embedded block is decoded by the reference server's package.
+package scenarios

@@ -1,0 +1,481 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/wrtcbench/wrtcbench/internal/contract"
+)
+
+// Error is one problem in a scenario. Parse sets File, Line and Column from
+// where the value sits in the file; Validate leaves the position empty.
+type Error struct {
+	// File is the scenario file's name, or empty.
+	File string
+	// Line and Column locate the problem, 1-based; zero when unknown.
+	Line, Column int
+	// Path names the value, e.g. "load.rate" or "mix[2].case"; empty for
+	// problems that are not about one value (an unknown key, a syntax error).
+	Path string
+	// Msg says what is wrong and what is allowed; it starts with Path when
+	// there is one.
+	Msg string
+}
+
+// Error formats the problem as file:line:column: message, leaving out the
+// parts that are unknown.
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File + ":")
+	}
+	if e.Line > 0 {
+		b.WriteString(strconv.Itoa(e.Line) + ":")
+		if e.Column > 0 {
+			b.WriteString(strconv.Itoa(e.Column) + ":")
+		}
+	}
+	if b.Len() > 0 {
+		b.WriteString(" ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// joinErrors orders errs by position and joins them, one per line; nil if none.
+func joinErrors(errs []*Error) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	sort.SliceStable(errs, func(i, j int) bool {
+		if errs[i].Line != errs[j].Line {
+			return errs[i].Line < errs[j].Line
+		}
+		return errs[i].Column < errs[j].Column
+	})
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = e
+	}
+	return errors.Join(out...)
+}
+
+// Validate checks the scenario's semantic rules on its values after defaults,
+// without changing s. It is meant for a scenario whose fields were changed
+// after Parse, e.g. by command-line flags; its errors name the value
+// ("load.duration: ...") but carry no line, since the value may not come
+// from the file. Parse runs the same checks with positions.
+func (s *Scenario) Validate() error {
+	c := *s
+	c.Mix = append([]MixEntry(nil), s.Mix...)
+	c.ApplyDefaults()
+	errs := c.check()
+	for _, e := range errs {
+		e.File = s.File
+	}
+	return joinErrors(errs)
+}
+
+// problems collects semantic errors.
+type problems []*Error
+
+func (p *problems) add(path, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if path != "" {
+		msg = path + ": " + msg
+	}
+	*p = append(*p, &Error{Path: path, Msg: msg})
+}
+
+var nameRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// check runs every semantic rule on a scenario whose defaults are applied.
+func (s *Scenario) check() []*Error {
+	var p problems
+	switch {
+	case s.Name == "":
+		p.add("name", "required; use letters, digits, - and _, e.g. name: smoke")
+	case !nameRe.MatchString(s.Name):
+		p.add("name", "%q has characters that are not allowed; use letters, digits, - and _", s.Name)
+	}
+	s.Target.check(&p)
+	s.Fixtures.check(&p)
+	s.Load.check(&p)
+	s.checkMix(&p)
+	s.checkThresholds(&p)
+	return p
+}
+
+func (t Target) check(p *problems) {
+	if !t.IsEmbedded() {
+		u, err := url.Parse(t.URL)
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			!strings.HasSuffix(strings.TrimRight(u.Path, "/"), "/v1") || u.RawQuery != "" || u.Fragment != "":
+			p.add("target.url", "%q is not allowed; use embedded or an absolute http(s) base URL ending in /v1, e.g. http://127.0.0.1:8080/v1", t.URL)
+		case u.User != nil:
+			p.add("target.url", "must not hold credentials; use target.username and target.password")
+		case t.IsProduction() && !t.AllowProduction:
+			p.add("target.url", "%s is the production API; set target.allow_production: true to send load there", t.URL)
+		}
+		if t.AccountID == "" {
+			p.add("target.account_id", "required when the target is not embedded")
+		}
+		if t.Username == "" {
+			p.add("target.username", "required when the target is not embedded, e.g. username: ${WRTC_USERNAME}")
+		}
+		if t.Password == "" {
+			p.add("target.password", "required when the target is not embedded, e.g. password: ${WRTC_PASSWORD}")
+		}
+		if t.Embedded != nil {
+			p.add("target.embedded", "configures the in-process reference API and applies only with url: embedded")
+		}
+	}
+	if t.Timeout <= 0 {
+		p.add("target.timeout", "%s must be greater than 0", t.Timeout)
+	}
+	if t.HTTP2 != "auto" && t.HTTP2 != "on" && t.HTTP2 != "off" {
+		p.add("target.http2", "%q is not allowed; use auto, on or off", t.HTTP2)
+	}
+}
+
+func (f Fixtures) check(p *problems) {
+	switch f.Mode {
+	case "create":
+		f.checkCreate(p)
+	case "static":
+		f.checkStatic(p)
+	default:
+		p.add("fixtures.mode", "%q is not allowed; use create or static", f.Mode)
+	}
+	seen := map[string]bool{}
+	for i, a := range f.Aliases {
+		path := fmt.Sprintf("fixtures.aliases[%d]", i)
+		switch {
+		case a == "":
+			p.add(path, "an alias must not be empty")
+		case seen[a]:
+			p.add(path, "alias %q is listed twice", a)
+		}
+		seen[a] = true
+	}
+}
+
+func (f Fixtures) checkCreate(p *problems) {
+	if f.Sessions < 1 {
+		p.add("fixtures.sessions", "%d is too small; create at least 1 session", f.Sessions)
+	}
+	switch n := f.ParticipantsPerSession; {
+	case n < 1:
+		p.add("fixtures.participants_per_session", "%d is too small; a session needs at least 1 participant", n)
+	case n > MaxParticipantsPerSession:
+		p.add("fixtures.participants_per_session", "%d is too many; the API allows at most %d participants in a session", n, MaxParticipantsPerSession)
+	}
+	switch n := f.PublishersPerSession; {
+	case n < 0:
+		p.add("fixtures.publishers_per_session", "%d must not be negative", n)
+	case n > f.ParticipantsPerSession:
+		p.add("fixtures.publishers_per_session", "%d is more than participants_per_session %d; publishers are some of the participants", n, f.ParticipantsPerSession)
+	}
+	if len(f.Static) > 0 {
+		p.add("fixtures.static", "lists existing sessions and needs mode: static")
+	}
+}
+
+func (f Fixtures) checkStatic(p *problems) {
+	const createOnly = "only for mode: create; with mode: static, list the sessions under static"
+	if f.Sessions != 0 {
+		p.add("fixtures.sessions", createOnly)
+	}
+	if f.ParticipantsPerSession != 0 {
+		p.add("fixtures.participants_per_session", createOnly)
+	}
+	if f.PublishersSet || f.PublishersPerSession != 0 {
+		p.add("fixtures.publishers_per_session", createOnly)
+	}
+	if len(f.Static) == 0 {
+		p.add("fixtures.static", "mode: static needs at least one session, e.g. static: [{session: ID, participants: [ID, ID], publishers: [ID]}]")
+	}
+	sessions := map[string]string{}     // session id → path
+	participants := map[string]string{} // participant id → session path
+	for i, ss := range f.Static {
+		path := fmt.Sprintf("fixtures.static[%d]", i)
+		switch {
+		case ss.Session == "":
+			p.add(path+".session", "required: the id of an existing session")
+		case sessions[ss.Session] != "":
+			p.add(path+".session", "session %q is already listed at %s", ss.Session, sessions[ss.Session])
+		default:
+			sessions[ss.Session] = path
+		}
+		switch n := len(ss.Participants); {
+		case n == 0:
+			p.add(path+".participants", "a session needs at least 1 participant")
+		case n > MaxParticipantsPerSession:
+			p.add(path+".participants", "%d participants are too many; the API allows at most %d participants in a session", n, MaxParticipantsPerSession)
+		}
+		mine := map[string]bool{}
+		for j, id := range ss.Participants {
+			pp := fmt.Sprintf("%s.participants[%d]", path, j)
+			switch {
+			case id == "":
+				p.add(pp, "a participant id must not be empty")
+			case mine[id]:
+				p.add(pp, "participant %q is listed twice", id)
+			case participants[id] != "":
+				p.add(pp, "participant %q is also in %s; a participant sits in one session at a time", id, participants[id])
+			default:
+				participants[id] = path
+			}
+			mine[id] = true
+		}
+		pubs := map[string]bool{}
+		for j, id := range ss.Publishers {
+			pp := fmt.Sprintf("%s.publishers[%d]", path, j)
+			switch {
+			case !mine[id]:
+				p.add(pp, "publisher %q is not one of the session's participants", id)
+			case pubs[id]:
+				p.add(pp, "publisher %q is listed twice", id)
+			}
+			pubs[id] = true
+		}
+	}
+}
+
+func (l LoadSpec) check(p *problems) {
+	switch l.Model {
+	case "open":
+		hasRate, hasStages := l.Rate != Rate{}, len(l.Stages) > 0
+		switch {
+		case hasRate && hasStages:
+			p.add("load.stages", "give rate or stages, not both")
+		case !hasRate && !hasStages:
+			p.add("load", "the open model needs rate (e.g. rate: 100/s) or stages")
+		}
+		if hasRate && !(l.Rate.PerSecond > 0) || math.IsInf(l.Rate.PerSecond, 0) {
+			p.add("load.rate", "%s must be greater than 0", l.Rate)
+		}
+		if l.Concurrency != 0 {
+			p.add("load.concurrency", "applies to the closed model only; set model: closed or remove it")
+		}
+		if l.ThinkTime != 0 {
+			p.add("load.think_time", "applies to the closed model only; set model: closed or remove it")
+		}
+	case "closed":
+		if l.Concurrency < 1 {
+			p.add("load.concurrency", "the closed model needs concurrency of at least 1, e.g. concurrency: 16")
+		}
+		if l.Rate != (Rate{}) {
+			p.add("load.rate", "applies to the open model only; the closed model's pace is set by concurrency and think_time")
+		}
+		if len(l.Stages) > 0 {
+			p.add("load.stages", "apply to the open model only; the closed model's pace is set by concurrency and think_time")
+		}
+		if l.ThinkTime < 0 {
+			p.add("load.think_time", "%s must not be negative", l.ThinkTime)
+		}
+	default:
+		p.add("load.model", "%q is not allowed; use open or closed", l.Model)
+	}
+	l.checkStages(p)
+	l.checkLength(p)
+	if l.MaxInFlight < 1 {
+		p.add("load.max_in_flight", "%d is too small; it must be at least 1", l.MaxInFlight)
+	}
+	if l.OnSaturation != "queue" && l.OnSaturation != "drop" {
+		p.add("load.on_saturation", "%q is not allowed; use queue or drop", l.OnSaturation)
+	}
+}
+
+func (l LoadSpec) checkStages(p *problems) {
+	peak := 0.0
+	for i, st := range l.Stages {
+		path := fmt.Sprintf("load.stages[%d]", i)
+		if st.Duration <= 0 {
+			p.add(path+".duration", "%s must be greater than 0", st.Duration)
+		}
+		if st.Rate.PerSecond < 0 || math.IsNaN(st.Rate.PerSecond) || math.IsInf(st.Rate.PerSecond, 0) {
+			p.add(path+".rate", "%s must be 0 or more", st.Rate)
+		}
+		peak = max(peak, st.Rate.PerSecond)
+	}
+	if len(l.Stages) > 0 && peak == 0 {
+		p.add("load.stages", "every stage has rate 0, so no request would be sent")
+	}
+}
+
+// checkLength checks duration, requests and warmup.
+func (l LoadSpec) checkLength(p *problems) {
+	if l.Duration < 0 {
+		p.add("load.duration", "%s must be greater than 0", l.Duration)
+	}
+	if l.Requests < 0 {
+		p.add("load.requests", "%d is too small; it must be at least 1", l.Requests)
+	}
+	if len(l.Stages) > 0 {
+		if total := stagesDuration(l.Stages); l.Duration != total {
+			p.add("load.duration", "%s differs from the stages' total %s; leave it out or make them equal", l.Duration, total)
+		}
+		if l.Requests != 0 {
+			p.add("load.requests", "the stages set the run's length; remove requests or use rate")
+		}
+	} else {
+		switch {
+		case l.Duration != 0 && l.Requests != 0:
+			p.add("load.requests", "give duration or requests, not both")
+		case l.Duration == 0 && l.Requests == 0:
+			p.add("load", "needs duration (e.g. duration: 30s) or requests (e.g. requests: 1000) to know when to stop")
+		}
+	}
+	switch {
+	case l.Warmup < 0:
+		p.add("load.warmup", "%s must not be negative", l.Warmup)
+	case l.Duration > 0 && l.Warmup >= l.Duration:
+		p.add("load.warmup", "%s must be shorter than load.duration %s", l.Warmup, l.Duration)
+	}
+}
+
+// checkMix checks the mix entries and that the fixtures can serve every case.
+func (s *Scenario) checkMix(p *problems) {
+	if len(s.Mix) == 0 {
+		p.add("mix", "needs at least one case, e.g. mix: [{case: subscribe_all, weight: 1}]")
+	}
+	seen := map[string]string{}
+	for i, e := range s.Mix {
+		path := fmt.Sprintf("mix[%d]", i)
+		if e.Weight <= 0 || math.IsNaN(e.Weight) || math.IsInf(e.Weight, 0) {
+			p.add(path+".weight", "%v must be a number greater than 0", e.Weight)
+		}
+		for j, code := range e.Expect {
+			if code < 100 || code > 599 {
+				p.add(fmt.Sprintf("%s.expect[%d]", path, j), "%d is not an HTTP status; use codes from 100 to 599", code)
+			}
+		}
+		if e.Case == "" {
+			p.add(path+".case", "required; allowed: %s", strings.Join(contract.CaseNames(), ", "))
+			continue
+		}
+		if _, ok := contract.LookupCase(e.Case); !ok {
+			p.add(path+".case", "unknown case %q; allowed: %s%s", e.Case, strings.Join(contract.CaseNames(), ", "), didYouMean(e.Case, contract.CaseNames()))
+			continue
+		}
+		if first, dup := seen[e.Case]; dup {
+			p.add(path+".case", "%s is already in the mix at %s; give each case once and add up the weights", e.Case, first)
+			continue
+		}
+		seen[e.Case] = path
+		if e.Line > 0 {
+			seen[e.Case] = "line " + strconv.Itoa(e.Line)
+		}
+		if why := s.Fixtures.cannotServe(e.Case); why != "" {
+			p.add(path+".case", "%s", why)
+		}
+	}
+}
+
+// cannotServe says why the fixtures cannot give case name what it needs, or "".
+func (f Fixtures) cannotServe(name string) string {
+	type shape struct{ participants, publishers int }
+	var sessions []shape
+	if f.Mode == "static" {
+		for _, ss := range f.Static {
+			sessions = append(sessions, shape{len(ss.Participants), len(ss.Publishers)})
+		}
+	} else {
+		for range max(f.Sessions, 0) {
+			sessions = append(sessions, shape{f.ParticipantsPerSession, f.PublishersPerSession})
+		}
+	}
+	switch name {
+	case contract.ParticipantInOtherSession:
+		if len(sessions) < 2 {
+			return name + " needs a participant seated in another session: use at least 2 sessions"
+		}
+		if !f.SeatEnabled() {
+			return name + " needs a participant seated in another session: set fixtures.seat: true"
+		}
+	case contract.SubscribeAll, contract.AliasSubset:
+		// The participant being added subscribes to publishers other than
+		// itself, so a session needs one publisher that is not the subscriber:
+		// two publishers, or one publisher and another participant.
+		for _, sh := range sessions {
+			if sh.publishers < 2 && !(sh.publishers == 1 && sh.participants > 1) {
+				return name + " needs, in every session, a publisher other than the participant being added: " +
+					"set fixtures.publishers_per_session to 2 or more, or to 1 with at least 2 participants"
+			}
+		}
+		if name == contract.AliasSubset && len(f.Aliases) == 0 {
+			return name + " needs stream aliases to choose from: list some under fixtures.aliases"
+		}
+	}
+	return ""
+}
+
+// checkThresholds re-parses each threshold and checks that a case label names
+// a case of the mix.
+func (s *Scenario) checkThresholds(p *problems) {
+	inMix := map[string]bool{}
+	for _, e := range s.Mix {
+		inMix[e.Case] = true
+	}
+	for i, t := range s.Thresholds {
+		path := fmt.Sprintf("thresholds[%d]", i)
+		if t.Expr != "" {
+			if _, err := ParseThreshold(t.Expr); err != nil {
+				p.add(path, "%s", err)
+				continue
+			}
+		}
+		if c, ok := t.Labels["case"]; ok && !inMix[c] {
+			p.add(path, "%s: case %s is not in the mix, so the threshold would have nothing to measure", t.Expr, c)
+		}
+	}
+}
+
+// didYouMean returns ` (did you mean "x"?)` for the option closest to s, or "".
+func didYouMean(s string, options []string) string {
+	best, bestDist := "", 3
+	for _, o := range options {
+		if d := editDistance(s, o); d < bestDist && d < len(s) {
+			best, bestDist = o, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// editDistance is the Levenshtein distance between a and b, with an adjacent
+// transposition counting as one edit.
+func editDistance(a, b string) int {
+	n, m := len(a), len(b)
+	d := make([][]int, n+1)
+	for i := range d {
+		d[i] = make([]int, m+1)
+		d[i][0] = i
+	}
+	for j := 0; j <= m; j++ {
+		d[0][j] = j
+	}
+	for i := 1; i <= n; i++ {
+		for j := 1; j <= m; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[n][m]
+}
