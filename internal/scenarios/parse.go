@@ -176,7 +176,7 @@ func (d *decoder) expand(n *yaml.Node, lookup func(string) (string, bool), seen 
 			d.unset[n] = true
 		}
 		n.Value = v
-		if n.Style == 0 || n.Style == yaml.TaggedStyle {
+		if n.Style == 0 {
 			n.Tag = "" // let the expanded plain value resolve its own type
 		}
 	case yaml.MappingNode:

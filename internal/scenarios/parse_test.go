@@ -281,3 +281,20 @@ func mustRead(t *testing.T, path string) []byte {
 	require.NoError(t, err)
 	return data
 }
+
+// TestDocExamplesParse keeps the whole-file examples of docs/scenario.md valid.
+func TestDocExamplesParse(t *testing.T) {
+	doc := string(mustRead(t, "../../docs/scenario.md"))
+	blocks := strings.Split(doc, "```yaml\n")[1:]
+	n := 0
+	for _, b := range blocks {
+		src, _, _ := strings.Cut(b, "```")
+		if !strings.HasPrefix(src, "name:") {
+			continue // a fragment, not a whole file
+		}
+		n++
+		_, err := Parse("docs/scenario.md", []byte(src), testEnv)
+		assert.NoError(t, err, "example:\n%s", src)
+	}
+	assert.GreaterOrEqual(t, n, 2)
+}
