@@ -1,0 +1,96 @@
+package contract
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestJudge(t *testing.T) {
+	k := Builtin()
+	js := "application/json"
+	tests := []struct {
+		name   string
+		expect StatusSet
+		resp   Response
+		failed []Check
+		skip   []Check // checks that must not apply
+	}{
+		{"204 as expected", NewStatusSet(204), Response{Status: 204}, nil, []Check{CheckErrorBody}},
+		{"204 with a body", NewStatusSet(204), Response{Status: 204, Body: []byte("{}"), BodyLen: 2, ContentType: js},
+			[]Check{CheckContentType}, nil},
+		{"400 as expected", NewStatusSet(400), resp(400, js, `{"error":"bad body","requestId":"r1"}`), nil, nil},
+		{"401 message shape", NewStatusSet(401), resp(401, js, `{"message":"Unauthorized"}`), nil, nil},
+		{"500 code shape", NewStatusSet(204), resp(500, js, `{"code":500,"message":"boom"}`),
+			[]Check{CheckStatusExpected, CheckNoServerError}, nil},
+		{"200 undocumented", NewStatusSet(204), resp(200, js, `{}`),
+			[]Check{CheckStatusDocumented, CheckStatusExpected}, []Check{CheckErrorBody}},
+		{"error body not JSON", NewStatusSet(400), resp(400, "text/plain", "bad"),
+			[]Check{CheckContentType, CheckErrorBody}, nil},
+		{"error body wrong type", NewStatusSet(404), resp(404, js, `{"error":42}`), []Check{CheckErrorBody}, nil},
+		{"error body array", NewStatusSet(404), resp(404, js, `[]`), []Check{CheckErrorBody}, nil},
+		{"error body no known field", NewStatusSet(409), resp(409, js, `{"detail":"x"}`), []Check{CheckErrorBody}, nil},
+		{"charset parameter", NewStatusSet(400), resp(400, "application/json; charset=utf-8", `{"error":"x"}`), nil, nil},
+		{"429 is shedding", NewStatusSet(204), resp(429, js, `{"message":"slow down"}`), nil,
+			[]Check{CheckStatusExpected, CheckStatusDocumented, CheckNoServerError, CheckErrorBody}},
+		{"429 when expected", NewStatusSet(429), resp(429, js, `{"message":"slow down"}`), []Check{CheckStatusDocumented}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := k.Judge(tt.expect, &tt.resp)
+			assert.True(t, v.Applies(CheckTransport))
+			for _, c := range Checks() {
+				want := false
+				for _, f := range tt.failed {
+					want = want || f == c
+				}
+				assert.Equal(t, want, v.FailedCheck(c), "check %s", c)
+			}
+			for _, c := range tt.skip {
+				assert.False(t, v.Applies(c), "check %s must not apply", c)
+			}
+		})
+	}
+}
+
+func resp(status int, ct, body string) Response {
+	return Response{Status: status, ContentType: ct, Body: []byte(body), BodyLen: int64(len(body))}
+}
+
+func TestMessageNamesBothSets(t *testing.T) {
+	k := Builtin()
+	r := resp(200, "application/json", "{}")
+	got := k.Message(CheckStatusExpected, MalformedJSON, NewStatusSet(400), &r)
+	assert.Equal(t, "got 200; expected for malformed_json: 400; documented: 204 400 401 403 404 409 500", got)
+}
+
+func TestCatalogue(t *testing.T) {
+	assert.Len(t, Cases(), 20, "SPEC section 3 lists 20 cases")
+	c, ok := LookupCase(ForeignAccount)
+	assert.True(t, ok)
+	assert.Equal(t, "401 403", c.Expect.String())
+	_, ok = LookupCase("nope")
+	assert.False(t, ok)
+	for _, c := range Cases() {
+		assert.False(t, c.Expect.Empty(), c.Name)
+		assert.Equal(t, c.Negative, !c.Expect.Has(204), "%s: the negative cases are exactly the ones not expecting 204", c.Name)
+	}
+}
+
+func TestStatusSet(t *testing.T) {
+	s := NewStatusSet(599, 100, 204, 99, 600)
+	assert.Equal(t, []int{100, 204, 599}, s.Codes(), "out-of-range codes are ignored")
+	assert.True(t, s.Has(204))
+	assert.False(t, s.Has(205))
+	assert.True(t, StatusSet{}.Empty())
+}
+
+func TestParseCheck(t *testing.T) {
+	for _, c := range Checks() {
+		got, ok := ParseCheck(c.String())
+		assert.True(t, ok)
+		assert.Equal(t, c, got)
+	}
+	_, ok := ParseCheck("status")
+	assert.False(t, ok)
+}

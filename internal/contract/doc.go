@@ -1,0 +1,10 @@
+// Package contract owns what the project holds to be the documented behaviour of
+// "Add Participant to Session": the statuses the operation documents, the cases
+// of the conformance catalogue with their default expected statuses, the checks
+// every response is judged by, and the error-body shapes.
+//
+// Every other package reads these facts from here; none repeats them. The
+// package judges one observed response at a time (Judge) and explains a failed
+// check in words (Message). It does not send requests, count results or render
+// reports.
+package contract
