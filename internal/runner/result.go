@@ -1,0 +1,82 @@
+package runner
+
+import (
+	"time"
+
+	"github.com/wrtcbench/wrtcbench/internal/contract"
+)
+
+// Request is one pre-rendered HTTP request. Requests may be shared between
+// concurrent sends and must not be modified once handed to the runner.
+type Request struct {
+	// Case is the index of the request's case in Config.Cases.
+	Case int
+	// Method is the HTTP method, e.g. "PUT".
+	Method string
+	// URL is the absolute request URL.
+	URL string
+	// Header holds every header to send, Authorization included.
+	Header map[string][]string
+	// Body is the exact body to send; nil sends none.
+	Body []byte
+}
+
+// Source yields the requests of a run. Request(n) returns the n-th request
+// (0-based); it must be deterministic and safe for concurrent use.
+type Source interface {
+	Request(n uint64) *Request
+}
+
+// SourceFunc adapts a function to Source.
+type SourceFunc func(n uint64) *Request
+
+// Request calls f(n).
+func (f SourceFunc) Request(n uint64) *Request { return f(n) }
+
+// Result is the record of one request: what was asked, when it was due, when
+// it went out, what came back and how the checks judged it. Times are offsets
+// from the start of the run.
+type Result struct {
+	// Seq is the request's position in the schedule.
+	Seq uint64
+	// Req is the request that was sent (or dropped).
+	Req *Request
+	// Scheduled is when the request was due.
+	Scheduled time.Duration
+	// Sent is when the request was handed to the HTTP client.
+	Sent time.Duration
+	// Done is when the response body was read, or the transport failed.
+	Done time.Duration
+	// Warmup is true for requests due within the warm-up period.
+	Warmup bool
+	// Dropped is true when on_saturation=drop skipped the request: nothing was sent.
+	Dropped bool
+	// Err is the kind of transport failure; ErrNone when a response arrived.
+	Err ErrKind
+	// ErrText is the transport error's message, for examples.
+	ErrText string
+	// Response holds the status, Content-Type and (bounded) body.
+	Response contract.Response
+	// RetryAfter is the Retry-After of a 429 or 503, when given.
+	RetryAfter time.Duration
+	// Verdicts holds which checks applied and which failed.
+	Verdicts contract.Verdicts
+}
+
+// Latency is the time from the scheduled send to the end of the response.
+func (r *Result) Latency() time.Duration { return r.Done - r.Scheduled }
+
+// Service is the time from the actual send to the end of the response.
+func (r *Result) Service() time.Duration { return r.Done - r.Sent }
+
+// Lag is how late the request went out: actual send minus scheduled send.
+func (r *Result) Lag() time.Duration { return r.Sent - r.Scheduled }
+
+// Recorder receives every Result. Record is called concurrently from many
+// workers; worker is the caller's index in [0, Config.Workers()], and no two
+// goroutines record under one index at once, so an implementation can keep
+// per-worker state without contention. The Result is
+// reused after Record returns: copy what must be kept.
+type Recorder interface {
+	Record(worker int, r *Result)
+}

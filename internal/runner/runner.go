@@ -1,0 +1,333 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/wrtcbench/wrtcbench/internal/contract"
+)
+
+// Model is the load model of a run.
+type Model string
+
+// The load models.
+const (
+	Open   Model = "open"   // requests arrive on a schedule, whatever the target does
+	Closed Model = "closed" // a fixed number of workers send back to back
+)
+
+// Defaults of Config.
+const (
+	DefaultMaxInFlight  = 256
+	DefaultMaxBodyBytes = 64 << 10
+	// DefaultCatchUp bounds the send rate while the schedule is behind: at
+	// most this many times the current target rate.
+	DefaultCatchUp = 2.0
+	// DefaultCatchUpAfter is how late a request must be before the catch-up
+	// bound applies; below it, late requests go out at once.
+	DefaultCatchUpAfter = 10 * time.Millisecond
+	// DefaultMaxOvershoot is how much later than allowed the scheduler may
+	// dispatch a request before the request counts as the generator's fault.
+	DefaultMaxOvershoot = 50 * time.Millisecond
+	// DefaultMaxBehindFraction is the fraction of requests the generator may
+	// dispatch late (past DefaultMaxOvershoot) before the run is invalid.
+	DefaultMaxBehindFraction = 0.01
+)
+
+// CaseSpec is what the runner needs to know of a case: its name, for
+// messages, and the statuses it expects.
+type CaseSpec struct {
+	Name   string
+	Expect contract.StatusSet
+}
+
+// Config describes one run. Its zero value is not runnable: Source, Recorder,
+// Cases, Contract, Client and either Pacer (open) or Concurrency (closed) must be set.
+type Config struct {
+	Model    Model
+	Pacer    Pacer         // open model
+	Duration time.Duration // stop scheduling after this long; 0: when the pacer or Requests ends
+	Requests uint64        // stop after this many requests; 0: no count limit
+	Warmup   time.Duration // requests due before this are marked Warmup
+
+	MaxInFlight int  // open model: at most this many requests in flight; 0 means DefaultMaxInFlight
+	Drop        bool // open model: skip (and count) a request when none can go out, instead of queueing it
+
+	Concurrency int           // closed model: the number of workers
+	ThinkTime   time.Duration // closed model: pause between a worker's requests
+
+	CatchUp      float64       // 0 means DefaultCatchUp
+	MaxOvershoot time.Duration // 0 means DefaultMaxOvershoot
+	MaxBodyBytes int           // 0 means DefaultMaxBodyBytes
+
+	Cases    []CaseSpec
+	Contract *contract.Contract
+	Client   *http.Client
+	Source   Source
+	Recorder Recorder
+}
+
+// Validate rejects a configuration that cannot run.
+func (c *Config) Validate() error {
+	var errs []error
+	switch c.Model {
+	case Open:
+		if c.Pacer == nil {
+			errs = append(errs, errors.New("runner: open model needs a pacer"))
+		}
+	case Closed:
+		if c.Concurrency < 1 {
+			errs = append(errs, errors.New("runner: closed model needs concurrency ≥ 1"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("runner: unknown model %q", c.Model))
+	}
+	if c.Duration <= 0 && c.Requests == 0 && c.Model == Closed {
+		errs = append(errs, errors.New("runner: a closed-model run needs a duration or a request count"))
+	}
+	if c.MaxInFlight < 0 || c.MaxBodyBytes < 0 || c.CatchUp < 0 || c.MaxOvershoot < 0 {
+		errs = append(errs, errors.New("runner: negative limits"))
+	}
+	if c.Source == nil || c.Recorder == nil || c.Contract == nil || c.Client == nil || len(c.Cases) == 0 {
+		errs = append(errs, errors.New("runner: Source, Recorder, Contract, Client and Cases are required"))
+	}
+	return errors.Join(errs...)
+}
+
+// Workers returns the number of worker goroutines the run uses. Recorder
+// calls carry an index in [0, Workers()]: one per worker, and Workers() itself
+// for the scheduler's records of dropped requests.
+func (c *Config) Workers() int {
+	if c.Model == Closed {
+		return c.Concurrency
+	}
+	if c.MaxInFlight == 0 {
+		return DefaultMaxInFlight
+	}
+	return c.MaxInFlight
+}
+
+// Summary is what the runner itself knows at the end of a run.
+type Summary struct {
+	Start           time.Time     // wall-clock start; all Result times are offsets from it
+	Elapsed         time.Duration // from start until the last response
+	Scheduled       uint64        // requests the schedule produced (sent or dropped)
+	Sent            uint64
+	Dropped         uint64
+	MaxInFlightSeen int64
+	Late            uint64 // requests the scheduler dispatched past MaxOvershoot
+	Behind          bool   // Late exceeds DefaultMaxBehindFraction of Scheduled
+	Interrupted     bool   // the context was cancelled before the schedule ended
+}
+
+// Runner runs one Config. Its counters can be read while it runs.
+type Runner struct {
+	cfg   Config
+	start time.Time
+
+	scheduled, sent, dropped, completed, late atomic.Uint64
+	inFlight, maxInFlight                     atomic.Int64
+}
+
+// New returns a Runner for cfg, after validating it.
+func New(cfg Config) (*Runner, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.MaxInFlight == 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.CatchUp == 0 {
+		cfg.CatchUp = DefaultCatchUp
+	}
+	if cfg.MaxOvershoot == 0 {
+		cfg.MaxOvershoot = DefaultMaxOvershoot
+	}
+	return &Runner{cfg: cfg}, nil
+}
+
+// Progress is a snapshot of a running Runner's counters.
+type Progress struct {
+	Elapsed                             time.Duration
+	TargetRate                          float64
+	Scheduled, Sent, Dropped, Completed uint64
+	InFlight, MaxInFlight               int64
+}
+
+// Progress returns the counters so far. It is safe to call while Run runs.
+func (r *Runner) Progress() Progress {
+	p := Progress{
+		Scheduled: r.scheduled.Load(), Sent: r.sent.Load(), Dropped: r.dropped.Load(),
+		Completed: r.completed.Load(), InFlight: r.inFlight.Load(), MaxInFlight: r.maxInFlight.Load(),
+	}
+	if !r.start.IsZero() {
+		p.Elapsed = time.Since(r.start)
+	}
+	if r.cfg.Model == Open && r.cfg.Pacer != nil {
+		p.TargetRate = r.cfg.Pacer.Rate(p.Elapsed)
+	}
+	return p
+}
+
+// Run fires the whole schedule and returns when every request sent has been
+// recorded. When ctx is cancelled it stops scheduling, cancels the requests in
+// flight (they are recorded as ErrCanceled) and returns the Summary with
+// Interrupted set and a nil error; the error is for a run that could not start.
+func (r *Runner) Run(ctx context.Context) (Summary, error) {
+	r.start = time.Now()
+	var interrupted bool
+	if r.cfg.Model == Closed {
+		interrupted = r.runClosed(ctx)
+	} else {
+		interrupted = r.runOpen(ctx)
+	}
+	s := Summary{
+		Start: r.start, Elapsed: time.Since(r.start),
+		Scheduled: r.scheduled.Load(), Sent: r.sent.Load(), Dropped: r.dropped.Load(),
+		MaxInFlightSeen: r.maxInFlight.Load(), Late: r.late.Load(),
+		Interrupted: interrupted,
+	}
+	s.Behind = s.Scheduled > 0 && float64(s.Late) > DefaultMaxBehindFraction*float64(s.Scheduled)
+	return s, nil
+}
+
+// hit is one scheduled request handed from the scheduler to a worker.
+type hit struct {
+	seq       uint64
+	scheduled time.Duration
+}
+
+// runOpen schedules requests with the pacer and hands them to a pool of
+// MaxInFlight workers. It reports whether ctx ended the run early.
+func (r *Runner) runOpen(ctx context.Context) bool {
+	hits := make(chan hit)
+	var wg sync.WaitGroup
+	for w := range r.cfg.MaxInFlight {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			wk := r.newWorker(w)
+			for h := range hits {
+				wk.do(ctx, h.seq, h.scheduled)
+			}
+		}()
+	}
+	interrupted := r.schedule(ctx, hits)
+	close(hits)
+	wg.Wait()
+	return interrupted
+}
+
+// schedule runs the open-model schedule, sending each hit on hits when due.
+//
+// A request late by more than DefaultCatchUpAfter is "catching up": it goes
+// out no sooner than 1/(CatchUp × rate) after the previous one, so that after
+// a stall the backlog drains at a bounded rate rather than in one burst. Its
+// scheduled time is kept, so its latency still counts the whole wait.
+func (r *Runner) schedule(ctx context.Context, hits chan<- hit) (interrupted bool) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	var lastSend time.Duration
+	for n := uint64(0); ; n++ {
+		if r.cfg.Requests > 0 && n >= r.cfg.Requests {
+			return false
+		}
+		due, stop := due(r.cfg.Pacer, n)
+		if stop || (r.cfg.Duration > 0 && due >= r.cfg.Duration) {
+			return false
+		}
+		now := time.Since(r.start)
+		earliest := due
+		if now-due > DefaultCatchUpAfter {
+			rate := r.cfg.Pacer.Rate(due)
+			if rate > 0 {
+				earliest = max(due, lastSend+seconds(1/(r.cfg.CatchUp*rate)))
+			}
+		}
+		if wait := earliest - now; wait > 0 {
+			timer.Reset(wait)
+			select {
+			case <-ctx.Done():
+				return true
+			case <-timer.C:
+			}
+			now = time.Since(r.start)
+		}
+		if now-earliest > r.cfg.MaxOvershoot {
+			r.late.Add(1)
+		}
+		if ctx.Err() != nil {
+			return true
+		}
+		h := hit{seq: n, scheduled: due}
+		if r.cfg.Drop {
+			select {
+			case hits <- h:
+			default:
+				r.recordDropped(h)
+			}
+		} else {
+			select {
+			case hits <- h:
+			case <-ctx.Done():
+				return true
+			}
+		}
+		r.scheduled.Add(1)
+		lastSend = time.Since(r.start)
+	}
+}
+
+// recordDropped records a request the schedule skipped for want of a free slot.
+func (r *Runner) recordDropped(h hit) {
+	r.dropped.Add(1)
+	req := r.cfg.Source.Request(h.seq)
+	res := Result{Seq: h.seq, Req: req, Scheduled: h.scheduled, Sent: h.scheduled, Done: h.scheduled,
+		Dropped: true, Warmup: h.scheduled < r.cfg.Warmup}
+	// The scheduler records under its own index, one past the workers'.
+	r.cfg.Recorder.Record(r.cfg.Workers(), &res)
+}
+
+// runClosed runs Concurrency workers back to back until the duration or the
+// request count ends. It reports whether ctx ended the run early.
+func (r *Runner) runClosed(ctx context.Context) bool {
+	var next atomic.Uint64
+	var wg sync.WaitGroup
+	for w := range r.cfg.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			wk := r.newWorker(w)
+			for ctx.Err() == nil {
+				n := next.Add(1) - 1
+				if r.cfg.Requests > 0 && n >= r.cfg.Requests {
+					return
+				}
+				now := time.Since(r.start)
+				if r.cfg.Duration > 0 && now >= r.cfg.Duration {
+					return
+				}
+				r.scheduled.Add(1)
+				wk.do(ctx, n, now)
+				if r.cfg.ThinkTime > 0 {
+					t := time.NewTimer(r.cfg.ThinkTime)
+					select {
+					case <-ctx.Done():
+						t.Stop()
+					case <-t.C:
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return ctx.Err() != nil
+}

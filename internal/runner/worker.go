@@ -1,0 +1,109 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/wrtcbench/wrtcbench/internal/contract"
+)
+
+// worker sends one request at a time and records its Result. Each worker
+// owns its body buffer and its Result, so the hot path shares nothing but
+// atomic counters.
+type worker struct {
+	r   *Runner
+	id  int
+	buf []byte
+	res Result
+}
+
+func (r *Runner) newWorker(id int) *worker {
+	return &worker{r: r, id: id, buf: make([]byte, r.cfg.MaxBodyBytes)}
+}
+
+// maxDrain is how much of a body beyond the kept bound a worker reads (and
+// discards) to keep the connection reusable; past it the connection is closed.
+const maxDrain = 4 << 20
+
+// do sends request seq, due at scheduled, and records the result.
+func (w *worker) do(ctx context.Context, seq uint64, scheduled time.Duration) {
+	r := w.r
+	req := r.cfg.Source.Request(seq)
+	res := &w.res
+	*res = Result{Seq: seq, Req: req, Scheduled: scheduled, Warmup: scheduled < r.cfg.Warmup}
+
+	n := r.inFlight.Add(1)
+	for m := r.maxInFlight.Load(); n > m && !r.maxInFlight.CompareAndSwap(m, n); m = r.maxInFlight.Load() {
+	}
+	r.sent.Add(1)
+	res.Sent = time.Since(r.start)
+	err := w.roundTrip(ctx, req, res)
+	res.Done = time.Since(r.start)
+	r.inFlight.Add(-1)
+
+	if err != nil {
+		res.Err = Classify(ctx, err)
+		res.ErrText = err.Error()
+		res.Verdicts = contract.JudgeTransportError()
+	} else {
+		r.completed.Add(1)
+		res.Verdicts = r.cfg.Contract.Judge(r.cfg.Cases[req.Case].Expect, &res.Response)
+	}
+	r.cfg.Recorder.Record(w.id, res)
+}
+
+// roundTrip sends req and reads the response into res.Response, keeping at
+// most len(w.buf) bytes of the body and counting the rest.
+func (w *worker) roundTrip(ctx context.Context, req *Request, res *Result) error {
+	var body io.Reader
+	if req.Body != nil {
+		body = bytes.NewReader(req.Body)
+	}
+	hr, err := http.NewRequestWithContext(ctx, req.Method, req.URL, body)
+	if err != nil {
+		return err
+	}
+	hr.Header = req.Header
+	resp, err := w.r.cfg.Client.Do(hr)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	res.Response.Status = resp.StatusCode
+	res.Response.ContentType = resp.Header.Get("Content-Type")
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		res.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+	n, err := io.ReadFull(resp.Body, w.buf)
+	res.Response.Body = w.buf[:n]
+	res.Response.BodyLen = int64(n)
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return nil // the whole body fit
+	case err != nil:
+		return err
+	}
+	rest, err := io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
+	res.Response.BodyLen += rest
+	return err
+}
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+// It returns 0 when the header is absent or unreadable.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
