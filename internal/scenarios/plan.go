@@ -1,0 +1,135 @@
+package scenarios
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/fixtures"
+	"github.com/wrtcbench/wrtcbench/internal/runner"
+)
+
+// PlanConfig is what a request plan is built from: the target, the
+// credentials, the mix and the fixtures that setup produced.
+type PlanConfig struct {
+	Seed      uint64
+	BaseURL   string // ending in /v1
+	AccountID string
+	Username  string
+	Password  string
+	Aliases   []string
+	Mix       []PlanCase
+	Fixtures  *fixtures.Set
+	// Variants is how many distinct requests are pre-rendered per case; 0
+	// means DefaultVariants.
+	Variants int
+}
+
+// PlanCase is one weighted case of the mix with its expected statuses.
+type PlanCase struct {
+	Name   string
+	Weight float64
+	Expect contract.StatusSet
+}
+
+// DefaultVariants is how many distinct requests are pre-rendered per case.
+const DefaultVariants = 256
+
+// UserAgent is sent with every request.
+const UserAgent = "wrtcbench/1"
+
+// Plan is the deterministic request plan of a run: request n is always the
+// same for the same seed, whatever the concurrency. Requests are rendered
+// once, before the run, so the hot path only picks one.
+type Plan struct {
+	seed    uint64
+	cases   []runner.CaseSpec
+	cum     []uint64 // cumulative weights scaled to 2^64, for the case pick
+	pool    [][]*runner.Request
+	weights []float64
+}
+
+// NewPlan renders the requests of every case of the mix.
+func NewPlan(cfg PlanConfig) (*Plan, error) {
+	if len(cfg.Mix) == 0 {
+		return nil, fmt.Errorf("plan: the mix is empty")
+	}
+	if cfg.Fixtures == nil || len(cfg.Fixtures.Sessions) == 0 {
+		return nil, fmt.Errorf("plan: no fixtures to build requests from")
+	}
+	if cfg.Variants <= 0 {
+		cfg.Variants = DefaultVariants
+	}
+	p := &Plan{seed: cfg.Seed}
+	var total float64
+	for _, m := range cfg.Mix {
+		if m.Weight <= 0 {
+			return nil, fmt.Errorf("plan: case %s has weight %g; weights must be > 0", m.Name, m.Weight)
+		}
+		total += m.Weight
+	}
+	b := newBuilder(cfg)
+	acc := 0.0
+	for i, m := range cfg.Mix {
+		acc += m.Weight
+		cut := uint64(acc / total * (1 << 63) * 2)
+		if i == len(cfg.Mix)-1 || acc >= total {
+			cut = ^uint64(0)
+		}
+		p.cum = append(p.cum, cut)
+		p.weights = append(p.weights, m.Weight)
+		p.cases = append(p.cases, runner.CaseSpec{Name: m.Name, Expect: m.Expect})
+		reqs, err := b.render(i, m.Name, cfg.Variants)
+		if err != nil {
+			return nil, err
+		}
+		p.pool = append(p.pool, reqs)
+	}
+	return p, nil
+}
+
+// Cases returns the cases in the order of runner.Request.Case.
+func (p *Plan) Cases() []runner.CaseSpec { return p.cases }
+
+// Request returns request n: its case is picked by weight from a hash of
+// (seed, n), and its variant from a hash of (seed, case, n).
+func (p *Plan) Request(n uint64) *runner.Request {
+	h := mix64(p.seed ^ mix64(n+0x9e3779b97f4a7c15))
+	c := sort.Search(len(p.cum), func(i int) bool { return p.cum[i] >= h })
+	if c == len(p.cum) {
+		c--
+	}
+	pool := p.pool[c]
+	v := mix64(h ^ mix64(uint64(c)+1))
+	return pool[v%uint64(len(pool))]
+}
+
+var _ runner.Source = (*Plan)(nil)
+
+// Sample returns the first request of each case, for `plan`.
+func (p *Plan) Sample() []*runner.Request {
+	out := make([]*runner.Request, len(p.pool))
+	for i, pool := range p.pool {
+		out[i] = pool[0]
+	}
+	return out
+}
+
+// mix64 is SplitMix64's finaliser: a fast bijective hash of a 64-bit value.
+func mix64(z uint64) uint64 {
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// caseRand returns the random source of case c's variants under seed.
+func caseRand(seed uint64, c int) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, mix64(uint64(c)+0x5851f42d4c957f2d)))
+}
+
+// basicAuth returns the value of a Basic Authorization header.
+func basicAuth(user, pass string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+}

@@ -1,0 +1,136 @@
+package scenarios
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/fixtures"
+)
+
+func testFixtures() *fixtures.Set {
+	set := &fixtures.Set{}
+	for s := range 3 {
+		ss := fixtures.Session{ID: "s" + string(rune('A'+s))}
+		for p := range 4 {
+			ss.Participants = append(ss.Participants, ss.ID+"-p"+string(rune('0'+p)))
+		}
+		ss.Publishers = ss.Participants[:3]
+		set.Sessions = append(set.Sessions, ss)
+	}
+	return set
+}
+
+func allCases(weight float64) []PlanCase {
+	var mix []PlanCase
+	for _, c := range contract.Cases() {
+		mix = append(mix, PlanCase{Name: c.Name, Weight: weight, Expect: c.Expect})
+	}
+	return mix
+}
+
+func testPlan(t *testing.T, seed uint64, mix []PlanCase) *Plan {
+	t.Helper()
+	p, err := NewPlan(PlanConfig{Seed: seed, BaseURL: "http://127.0.0.1:1/v1", AccountID: "9900000",
+		Username: "u", Password: "p", Aliases: []string{"microphone1", "camera1", "screen1"},
+		Mix: mix, Fixtures: testFixtures()})
+	require.NoError(t, err)
+	return p
+}
+
+func TestPlanIsDeterministic(t *testing.T) {
+	a, b := testPlan(t, 42, allCases(1)), testPlan(t, 42, allCases(1))
+	other := testPlan(t, 43, allCases(1))
+	differ := 0
+	for n := range uint64(2000) {
+		ra, rb := a.Request(n), b.Request(n)
+		assert.Equal(t, ra.URL, rb.URL)
+		assert.Equal(t, ra.Body, rb.Body)
+		assert.Equal(t, ra.Case, rb.Case)
+		if ro := other.Request(n); ro.Case != ra.Case || string(ro.Body) != string(ra.Body) {
+			differ++
+		}
+	}
+	assert.Greater(t, differ, 1000, "another seed gives other requests")
+}
+
+func TestPlanFollowsWeights(t *testing.T) {
+	p := testPlan(t, 7, []PlanCase{
+		{Name: contract.SubscribeAll, Weight: 70, Expect: contract.NewStatusSet(204)},
+		{Name: contract.MalformedJSON, Weight: 30, Expect: contract.NewStatusSet(400)},
+	})
+	counts := [2]int{}
+	const n = 20000
+	for i := range uint64(n) {
+		counts[p.Request(i).Case]++
+	}
+	assert.InDelta(t, 0.7, float64(counts[0])/n, 0.02)
+}
+
+// TestEachCaseCarriesItsDefect checks the shape of every case's requests:
+// one defect each, the rest valid.
+func TestEachCaseCarriesItsDefect(t *testing.T) {
+	p := testPlan(t, 1, allCases(1))
+	byName := map[string]int{}
+	for i, c := range p.Cases() {
+		byName[c.Name] = i
+	}
+	check := func(name string, f func(t *testing.T, url string, h map[string][]string, body []byte)) {
+		t.Run(name, func(t *testing.T) {
+			for _, r := range p.pool[byName[name]][:20] {
+				f(t, r.URL, r.Header, r.Body)
+			}
+		})
+	}
+	valid := func(t *testing.T, body []byte) map[string]any {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(body, &m), "body %s", body)
+		return m
+	}
+	check(contract.SubscribeAll, func(t *testing.T, url string, h map[string][]string, body []byte) {
+		m := valid(t, body)
+		assert.NotEmpty(t, m["participants"])
+		assert.Equal(t, []string{"application/json"}, h["Content-Type"])
+		assert.NotEmpty(t, h["Authorization"])
+	})
+	check(contract.AliasSubset, func(t *testing.T, url string, h map[string][]string, body []byte) {
+		for _, e := range valid(t, body)["participants"].([]any) {
+			assert.NotEmpty(t, e.(map[string]any)["streamAliases"], "a non-empty subset")
+		}
+	})
+	check(contract.NoBody, func(t *testing.T, url string, h map[string][]string, body []byte) {
+		assert.Nil(t, body)
+		assert.Empty(t, h["Content-Type"])
+	})
+	check(contract.MalformedJSON, func(t *testing.T, url string, h map[string][]string, body []byte) {
+		assert.False(t, json.Valid(body), "%s", body)
+		assert.Equal(t, []string{"application/json"}, h["Content-Type"])
+	})
+	check(contract.WrongContentType, func(t *testing.T, url string, h map[string][]string, body []byte) {
+		valid(t, body)
+		assert.Equal(t, []string{"text/plain"}, h["Content-Type"])
+	})
+	check(contract.DuplicateAliases, func(t *testing.T, url string, h map[string][]string, body []byte) {
+		e := valid(t, body)["participants"].([]any)[0].(map[string]any)
+		al := e["streamAliases"].([]any)
+		assert.Equal(t, al[0], al[1])
+	})
+	check(contract.MissingAuth, func(t *testing.T, url string, h map[string][]string, body []byte) {
+		assert.Empty(t, h["Authorization"])
+		valid(t, body)
+	})
+	check(contract.ForeignAccount, func(t *testing.T, url string, h map[string][]string, body []byte) {
+		assert.NotContains(t, url, "/accounts/9900000/")
+		assert.Equal(t, []string{basicAuth("u", "p")}, h["Authorization"])
+	})
+	check(contract.ParticipantInOtherSession, func(t *testing.T, url string, h map[string][]string, body []byte) {
+		// .../sessions/{s}/participants/{p}; test participants are named "{their session}-pN".
+		parts := strings.Split(url, "/")
+		sess, part := parts[len(parts)-3], parts[len(parts)-1]
+		assert.False(t, strings.HasPrefix(part, sess+"-"), "%s is seated in another session than %s", part, sess)
+	})
+}
