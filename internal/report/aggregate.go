@@ -1,0 +1,249 @@
+package report
+
+import (
+	"strconv"
+	"time"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/runner"
+)
+
+// aggregate holds every figure of a run folded so far. Only the Collector's
+// flush touches it, under Collector.mu.
+type aggregate struct {
+	contract *contract.Contract
+	cases    []caseAgg
+	spare    []record // a drained shard buffer, handed to the next shard
+
+	// The measured phase (warm-up excluded).
+	lat, svc, lag                            *hdr.Histogram
+	status                                   map[int]int64
+	errs                                     [runner.NumErrKinds]int64
+	checks                                   [contract.NumChecks]Counts
+	sent, completed, dropped, warmup, failed int64
+	shed                                     Shedding
+	violations                               map[vkey]*violationAgg
+	vorder                                   []vkey // first-seen order, for stable output
+
+	// Whole-run totals for live progress, warm-up included.
+	allCompleted, allErrors, allViolations int64
+
+	// The interval being filled, and the closed ones.
+	cur       intervalAgg
+	intervals []Interval
+	clock     time.Duration // end of the last closed interval
+	sample    func() runner.Progress
+	lastProg  runner.Progress
+}
+
+// caseAgg holds the figures of one case (measured phase).
+type caseAgg struct {
+	requests, completed, failed int64
+	status                      map[int]int64
+	errs                        [runner.NumErrKinds]int64
+	checks                      [contract.NumChecks]Counts
+	lat, svc                    *hdr.Histogram
+}
+
+// vkey identifies a group of violations.
+type vkey struct {
+	check   contract.Check
+	caseIdx uint16
+	status  uint16
+}
+
+type violationAgg struct {
+	count    int64
+	examples []exampleRec
+}
+
+type exampleRec struct {
+	seq     uint64
+	at      time.Duration
+	status  int
+	body    string
+	errText string
+	req     *runner.Request
+}
+
+// intervalAgg holds the figures of the interval being filled. Its counts
+// include warm-up requests: the time series shows the whole run.
+type intervalAgg struct {
+	completed, errors, violations int64
+	status                        map[int]int64
+	lat                           *hdr.Histogram
+}
+
+func newAggregate(cases []CaseMeta, k *contract.Contract) *aggregate {
+	a := &aggregate{
+		contract: k, cases: make([]caseAgg, len(cases)),
+		lat: newHist(), svc: newHist(), lag: newHist(),
+		status: map[int]int64{}, violations: map[vkey]*violationAgg{},
+		cur: intervalAgg{status: map[int]int64{}, lat: newHist()},
+	}
+	for i := range a.cases {
+		a.cases[i] = caseAgg{status: map[int]int64{}, lat: newHist(), svc: newHist()}
+	}
+	return a
+}
+
+// add folds one record.
+func (a *aggregate) add(r *record) {
+	failed := r.verdicts.Failed != 0
+	if !r.dropped {
+		if r.err == runner.ErrNone {
+			a.allCompleted++
+			a.cur.completed++
+			a.cur.status[int(r.status)]++
+			recordDuration(a.cur.lat, r.done-r.scheduled)
+		} else {
+			a.allErrors++
+			a.cur.errors++
+		}
+		if failed {
+			a.allViolations++
+			a.cur.violations++
+		}
+	}
+	if r.warmup {
+		if !r.dropped {
+			a.warmup++
+		}
+		return
+	}
+	c := &a.cases[r.caseIdx]
+	if r.dropped {
+		a.dropped++
+		return
+	}
+	a.sent++
+	c.requests++
+	if failed {
+		a.failed++
+		c.failed++
+	}
+	if r.err != runner.ErrNone {
+		a.errs[r.err]++
+		c.errs[r.err]++
+	} else {
+		a.completed++
+		c.completed++
+		a.status[int(r.status)]++
+		c.status[int(r.status)]++
+		lat, svc := r.done-r.scheduled, r.done-r.sent
+		recordDuration(a.lat, lat)
+		recordDuration(a.svc, svc)
+		recordDuration(a.lag, r.sent-r.scheduled)
+		recordDuration(c.lat, lat)
+		recordDuration(c.svc, svc)
+		if contract.IsShedding(int(r.status)) {
+			a.shed.Count++
+			if r.status == 429 {
+				a.shed.Status429++
+			} else {
+				a.shed.Status503++
+			}
+			if r.retryAfter > 0 {
+				a.shed.RetryAfter++
+				a.shed.RetryAfterMs = max(a.shed.RetryAfterMs, ms(r.retryAfter))
+			}
+		}
+	}
+	for ch := range contract.NumChecks {
+		check := contract.Check(ch)
+		if !r.verdicts.Applies(check) {
+			continue
+		}
+		if r.verdicts.FailedCheck(check) {
+			a.checks[ch].Failed++
+			c.checks[ch].Failed++
+			a.addViolation(r, check)
+		} else {
+			a.checks[ch].Passed++
+			c.checks[ch].Passed++
+		}
+	}
+}
+
+// addViolation counts a failed check and keeps the record's example if the
+// worker kept one for this check.
+func (a *aggregate) addViolation(r *record, check contract.Check) {
+	k := vkey{check: check, caseIdx: r.caseIdx, status: r.status}
+	v := a.violations[k]
+	if v == nil {
+		v = &violationAgg{}
+		a.violations[k] = v
+		a.vorder = append(a.vorder, k)
+	}
+	v.count++
+	if ex := r.examples; ex != nil && ex.checks&(1<<check) != 0 && len(v.examples) < MaxExamples {
+		v.examples = append(v.examples, exampleRec{
+			seq: r.seq, at: r.scheduled, status: int(r.status), body: ex.body, errText: ex.errText, req: ex.req,
+		})
+	}
+}
+
+// closeInterval ends the interval being filled at the collector's clock.
+func (a *aggregate) closeInterval(now time.Duration) {
+	iv := Interval{
+		StartS: a.clock.Seconds(), DurationS: (now - a.clock).Seconds(),
+		Completed: a.cur.completed, Errors: a.cur.errors, Violations: a.cur.violations,
+		Status: statusMap(a.cur.status), LatencyMs: summarize(a.cur.lat),
+	}
+	if a.sample != nil {
+		p := a.sample()
+		iv.Scheduled = int64(p.Scheduled - a.lastProg.Scheduled)
+		iv.Sent = int64(p.Sent - a.lastProg.Sent)
+		iv.InFlight = p.InFlight
+		iv.TargetRate = p.TargetRate
+		a.lastProg = p
+	}
+	if a.cur.lat.TotalCount() > 0 {
+		iv.Histogram = encodeHist(a.cur.lat)
+	}
+	a.intervals = append(a.intervals, iv)
+	a.clock = now
+	a.cur.completed, a.cur.errors, a.cur.violations = 0, 0, 0
+	clear(a.cur.status)
+	a.cur.lat.Reset()
+}
+
+// summarize returns the statistics of h (microseconds) in milliseconds.
+func summarize(h *hdr.Histogram) Summary {
+	if h.TotalCount() == 0 {
+		return Summary{}
+	}
+	q := func(p float64) float64 { return float64(h.ValueAtPercentile(p)) / 1000 }
+	return Summary{
+		Count: h.TotalCount(), Min: float64(h.Min()) / 1000, Mean: h.Mean() / 1000, Stddev: h.StdDev() / 1000,
+		P50: q(50), P90: q(90), P95: q(95), P99: q(99), P99_9: q(99.9), Max: float64(h.Max()) / 1000,
+	}
+}
+
+// encodeHist returns h in HdrHistogram's compressed V2 encoding, base64.
+func encodeHist(h *hdr.Histogram) string {
+	b, err := h.Encode(hdr.V2CompressedEncodingCookieBase)
+	if err != nil {
+		return "" // Encode fails only on a broken writer; the figures stay in the summaries
+	}
+	return string(b)
+}
+
+// DecodeHist decodes a histogram written by the report (compressed V2, base64).
+func DecodeHist(s string) (*hdr.Histogram, error) {
+	return hdr.Decode([]byte(s))
+}
+
+// statusMap converts status counts to report.json's string-keyed map.
+func statusMap(m map[int]int64) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for k, v := range m {
+		out[strconv.Itoa(k)] = v
+	}
+	return out
+}
+
+// ms converts a duration to float milliseconds.
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

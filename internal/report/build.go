@@ -1,0 +1,204 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/curl"
+	"github.com/wrtcbench/wrtcbench/internal/runner"
+)
+
+// Meta is what the Collector cannot see for itself: which run this was.
+type Meta struct {
+	Tool        Tool
+	Scenario    ScenarioInfo
+	Target      string
+	Load        Load // model, shape, limits and warm-up; the figures are filled in
+	Summary     runner.Summary
+	Window      time.Duration // the measured phase: from the end of the warm-up to the end of the schedule
+	TargetRate  float64       // the schedule's mean rate over Window, requests per second
+	Credentials curl.Credentials
+	Rules       []Rule
+	Phases      []Phase
+}
+
+// Report builds the report of everything recorded so far. Call Finish first.
+func (c *Collector) Report(m Meta) *Report {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a := c.agg
+	r := &Report{
+		Format: Format, Tool: m.Tool, Scenario: m.Scenario, Target: m.Target,
+		Started: m.Summary.Start.UTC().Truncate(time.Millisecond), DurationS: m.Summary.Elapsed.Seconds(),
+		Interrupted: m.Summary.Interrupted, Load: m.Load, Phases: m.Phases,
+		Requests: Requests{
+			Scheduled: a.sent + a.dropped, Sent: a.sent, Completed: a.completed, Dropped: a.dropped,
+			TransportErrors: a.sent - a.completed, Failed: a.failed, Warmup: a.warmup,
+		},
+		Status: statusMap(a.status), TransportErrors: map[string]int64{}, Shedding: a.shed,
+		LatencyMs: summarize(a.lat), ServiceMs: summarize(a.svc), LagMs: summarize(a.lag),
+		Checks: map[string]Counts{}, Violations: []Violation{}, Thresholds: []Threshold{},
+		Intervals:  slices.Clone(a.intervals),
+		Histograms: Histograms{Latency: encodeHist(a.lat), Service: encodeHist(a.svc), Lag: encodeHist(a.lag)},
+	}
+	r.Load.MaxInFlightSeen = m.Summary.MaxInFlightSeen
+	r.Load.Late = m.Summary.Late
+	r.Load.Behind = m.Summary.Behind
+	r.Load.TargetRate = m.TargetRate
+	if w := m.Window.Seconds(); w > 0 {
+		r.Load.AchievedRate = float64(a.sent) / w
+	}
+	for k, n := range a.errs {
+		if n > 0 {
+			r.TransportErrors[runner.ErrKind(k).String()] = n
+		}
+	}
+	for ch, n := range a.checks {
+		if n.Passed+n.Failed > 0 {
+			r.Checks[contract.Check(ch).String()] = n
+		}
+	}
+	for i, ca := range a.cases {
+		r.Cases = append(r.Cases, c.caseReport(i, &ca))
+	}
+	for _, k := range a.vorder {
+		r.Violations = append(r.Violations, c.violation(k, a.violations[k], m.Credentials))
+	}
+	r.Coverage = c.coverage(r)
+	for _, rule := range m.Rules {
+		r.Thresholds = append(r.Thresholds, rule.Evaluate(r))
+	}
+	r.Passed, r.Verdict = decide(r)
+	return r
+}
+
+func (c *Collector) caseReport(i int, ca *caseAgg) Case {
+	meta := c.cases[i]
+	cr := Case{
+		Name: meta.Name, Expected: meta.Expect.Codes(), Weight: meta.Weight,
+		Requests: ca.requests, Completed: ca.completed, Failed: ca.failed, Status: statusMap(ca.status),
+		LatencyMs: summarize(ca.lat), ServiceMs: summarize(ca.svc), Checks: map[string]Counts{},
+	}
+	for k, n := range ca.errs {
+		if n > 0 {
+			if cr.TransportErrors == nil {
+				cr.TransportErrors = map[string]int64{}
+			}
+			cr.TransportErrors[runner.ErrKind(k).String()] = n
+		}
+	}
+	for ch, n := range ca.checks {
+		if n.Passed+n.Failed > 0 {
+			cr.Checks[contract.Check(ch).String()] = n
+		}
+	}
+	if ca.lat.TotalCount() > 0 {
+		cr.Histogram = encodeHist(ca.lat)
+	}
+	return cr
+}
+
+func (c *Collector) violation(k vkey, v *violationAgg, cred curl.Credentials) Violation {
+	meta := c.cases[k.caseIdx]
+	out := Violation{Check: k.check.String(), Case: meta.Name, Status: int(k.status), Count: v.count}
+	for _, ex := range v.examples {
+		e := Example{Seq: ex.seq, AtMs: ms(ex.at), Status: ex.status, Body: ex.body, Error: ex.errText,
+			Curl: curl.Command(ex.req, cred)}
+		out.Examples = append(out.Examples, e)
+	}
+	if len(out.Examples) > 0 {
+		out.Curl = out.Examples[0].Curl
+	}
+	if k.check == contract.CheckTransport {
+		out.Message = "no response"
+		if len(v.examples) > 0 {
+			out.Message = "no response: " + v.examples[0].errText
+		}
+		return out
+	}
+	resp := &contract.Response{Status: int(k.status)}
+	if len(v.examples) > 0 {
+		resp.Body = []byte(v.examples[0].body)
+		resp.BodyLen = int64(len(resp.Body))
+	}
+	out.Message = c.contract.Message(k.check, meta.Name, meta.Expect, resp)
+	return out
+}
+
+// coverage lists the documented statuses never seen and the cases that were
+// left out or never reached their purpose.
+func (c *Collector) coverage(r *Report) Coverage {
+	cov := Coverage{StatusesSeen: []int{}, StatusesUnseen: []int{}, CasesNotRun: []string{}, CasesNeverReached: []string{}}
+	for s := range r.Status {
+		if code, err := strconv.Atoi(s); err == nil {
+			cov.StatusesSeen = append(cov.StatusesSeen, code)
+		}
+	}
+	slices.Sort(cov.StatusesSeen)
+	for _, code := range c.contract.Documented.Codes() {
+		if _, ok := r.Status[strconv.Itoa(code)]; !ok {
+			cov.StatusesUnseen = append(cov.StatusesUnseen, code)
+		}
+	}
+	inMix := map[string]bool{}
+	for i, meta := range c.cases {
+		inMix[meta.Name] = true
+		ca := &c.agg.cases[i]
+		reached := false
+		for code, n := range ca.status {
+			if n > 0 && meta.Expect.Has(code) {
+				reached = true
+			}
+		}
+		if !reached {
+			cov.CasesNeverReached = append(cov.CasesNeverReached, meta.Name)
+		}
+	}
+	for _, name := range contract.CaseNames() {
+		if !inMix[name] {
+			cov.CasesNotRun = append(cov.CasesNotRun, name)
+		}
+	}
+	return cov
+}
+
+// decide decides whether the run passed and says why in one line.
+func decide(r *Report) (bool, string) {
+	var failedChecks int64
+	for _, n := range r.Checks {
+		failedChecks += n.Failed
+	}
+	var failedThresholds int
+	for _, t := range r.Thresholds {
+		if !t.Pass {
+			failedThresholds++
+		}
+	}
+	var why []string
+	if failedChecks > 0 {
+		why = append(why, fmt.Sprintf("%d failed checks", failedChecks))
+	}
+	if failedThresholds > 0 {
+		why = append(why, fmt.Sprintf("%d of %d thresholds failed", failedThresholds, len(r.Thresholds)))
+	}
+	if r.Load.Behind {
+		why = append(why, fmt.Sprintf("the generator fell behind its schedule (%d requests late)", r.Load.Late))
+	}
+	if r.Interrupted {
+		why = append(why, "interrupted")
+	}
+	if r.Requests.Sent == 0 {
+		why = append(why, "no request was measured")
+	}
+	if len(why) == 0 {
+		return true, fmt.Sprintf("passed: %d requests, every check and threshold held", r.Requests.Sent)
+	}
+	s := "failed: " + why[0]
+	for _, w := range why[1:] {
+		s += "; " + w
+	}
+	return false, s
+}
