@@ -1,0 +1,223 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wrtcbench/wrtcbench/internal/refserver"
+)
+
+var listeningLine = regexp.MustCompile(`^wrtcbench serve: listening on (https?://127\.0\.0\.1:\d+/v1) \(account (\S+), user (\S+)\)\n$`)
+
+// startServe runs runServe in a goroutine and returns the base URL it
+// printed, a cancel function and a channel with its result.
+func startServe(t *testing.T, args ...string) (url string, stop context.CancelFunc, done <-chan error, stderr *strings.Builder) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	errc := make(chan error, 1)
+	stderr = &strings.Builder{} // written only before the stdout line
+	go func() {
+		errc <- runServe(ctx, args, pw, stderr)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("serve printed no line: %v (result %v)", err, <-errc)
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	m := listeningLine.FindStringSubmatch(line)
+	require.NotNil(t, m, "line %q", line)
+	t.Cleanup(cancel)
+	return m[1], cancel, errc, stderr
+}
+
+func call(t *testing.T, c *http.Client, method, url, user, pass, body string) (int, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	require.NoError(t, err)
+	req.SetBasicAuth(user, pass)
+	if body != "" {
+		req.Header.Set("Content-type", "application/json")
+	}
+	resp, err := c.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, b
+}
+
+// TestServe starts the command, sends the documentation's request with real
+// fixture ids, and stops it with the context.
+func TestServe(t *testing.T) {
+	t.Setenv("WRTC_USERNAME", "")
+	t.Setenv("WRTC_PASSWORD", "")
+	url, stop, done, _ := startServe(t, "--addr", "127.0.0.1:0")
+	c := http.DefaultClient
+	u, p := refserver.DefaultUsername, refserver.DefaultPassword
+	acct := url + "/accounts/" + refserver.DefaultAccount
+
+	code, b := call(t, c, "POST", acct+"/sessions", u, p, `{"tag":"serve-test"}`)
+	require.Equal(t, 200, code, string(b))
+	var sess struct{ ID string }
+	require.NoError(t, json.Unmarshal(b, &sess))
+	ids := make([]string, 3)
+	for i := range ids {
+		code, b := call(t, c, "POST", acct+"/participants", u, p, `{"publishPermissions":["AUDIO","VIDEO"],"deviceApiVersion":"V3"}`)
+		require.Equal(t, 200, code, string(b))
+		var v struct{ Participant struct{ ID string } }
+		require.NoError(t, json.Unmarshal(b, &v))
+		ids[i] = v.Participant.ID
+	}
+	for _, id := range ids[1:] {
+		code, _ := call(t, c, "PUT", acct+"/sessions/"+sess.ID+"/participants/"+id, u, p, "")
+		require.Equal(t, 204, code)
+	}
+	body := fmt.Sprintf(`{"sessionId": %q, "participants": [{"participantId": %q}, {"participantId": %q, "streamAliases": ["microphone1", "microphone2"]}]}`,
+		sess.ID, ids[1], ids[2])
+	code, b = call(t, c, "PUT", acct+"/sessions/"+sess.ID+"/participants/"+ids[0], u, p, body)
+	assert.Equal(t, 204, code, string(b))
+	code, _ = call(t, c, "PUT", acct+"/sessions/"+sess.ID+"/participants/"+ids[0], u, "wrong", body)
+	assert.Equal(t, 401, code)
+
+	stop()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "a cancelled serve returns nil")
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop after its context was cancelled")
+	}
+}
+
+func TestServeCredentialsFromEnv(t *testing.T) {
+	t.Setenv("WRTC_USERNAME", "envuser")
+	t.Setenv("WRTC_PASSWORD", "envpass")
+	url, _, _, _ := startServe(t, "--addr", "127.0.0.1:0", "--account", "42")
+	code, _ := call(t, http.DefaultClient, "POST", url+"/accounts/42/sessions", "envuser", "envpass", "")
+	assert.Equal(t, 200, code)
+
+	url, _, _, _ = startServe(t, "--addr", "127.0.0.1:0", "--username", "flaguser", "--password", "flagpass")
+	code, _ = call(t, http.DefaultClient, "POST", url+"/accounts/"+refserver.DefaultAccount+"/sessions", "flaguser", "flagpass", "")
+	assert.Equal(t, 200, code, "flags beat the environment")
+}
+
+func TestServeTLSWritesCA(t *testing.T) {
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	url, stop, done, stderr := startServe(t, "--addr", "127.0.0.1:0", "--tls", "--ca-out", caFile)
+	require.True(t, strings.HasPrefix(url, "https://"))
+	assert.Contains(t, stderr.String(), caFile)
+	pemBytes, err := os.ReadFile(caFile)
+	require.NoError(t, err)
+	pool := x509.NewCertPool()
+	require.True(t, pool.AppendCertsFromPEM(pemBytes))
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}
+	defer tr.CloseIdleConnections()
+	code, _ := call(t, &http.Client{Transport: tr}, "POST", url+"/accounts/"+refserver.DefaultAccount+"/sessions",
+		refserver.DefaultUsername, refserver.DefaultPassword, "")
+	assert.Equal(t, 200, code)
+	tr.CloseIdleConnections() // else shutdown waits for the idle HTTP/2 connection
+	stop()
+	require.NoError(t, <-done)
+}
+
+func TestServeFaultFlags(t *testing.T) {
+	url, _, _, _ := startServe(t, "--addr", "127.0.0.1:0", "--error", "503:1", "--fault-routes", "all")
+	code, b := call(t, http.DefaultClient, "POST", url+"/accounts/"+refserver.DefaultAccount+"/sessions",
+		refserver.DefaultUsername, refserver.DefaultPassword, "")
+	assert.Equal(t, 503, code, string(b))
+}
+
+func TestParseServeFlags(t *testing.T) {
+	ms := func(n int) refserver.Duration { return refserver.Duration(time.Duration(n) * time.Millisecond) }
+	o, err := parseServeFlags([]string{
+		"--latency", "uniform:1ms-5ms", "--tail", "0.01:200ms", "--error", "500:0.01", "--error", "503:0.02,429:0.03",
+		"--rate-limit", "1000/s,50", "--stall", "1s/5s", "--reset", "0.001", "--close", "0.002",
+		"--slow-body", "0.01:500ms", "--wrong-status", "0.1", "--bad-error-body", "0.2", "--fault-routes", "all",
+	}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, refserver.Faults{
+		Routes:    refserver.RoutesAll,
+		Latency:   refserver.Latency{Uniform: refserver.Uniform{Min: ms(1), Max: ms(5)}, Tail: refserver.Tail{Fraction: 0.01, Latency: ms(200)}},
+		Errors:    map[int]float64{500: 0.01, 503: 0.02, 429: 0.03},
+		RateLimit: refserver.RateLimit{Rate: 1000, Burst: 50},
+		Stall:     refserver.Stall{Every: ms(5000), For: ms(1000)},
+		Reset:     0.001, Close: 0.002,
+		SlowBody: refserver.SlowBody{Probability: 0.01, Delay: ms(500)},
+		Bad:      refserver.Bad{WrongStatus: 0.1, BadErrorBody: 0.2},
+	}, o.faults)
+	assert.Equal(t, defaultServeAddr, o.addr)
+
+	o, err = parseServeFlags([]string{"--tail", "0.5:1s", "--latency", "lognormal:2ms,0.5,1s"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, refserver.Latency{LogNormal: refserver.LogNormal{Median: ms(2), Sigma: 0.5, Max: ms(1000)},
+		Tail: refserver.Tail{Fraction: 0.5, Latency: ms(1000)}}, o.faults.Latency, "the tail survives a later --latency")
+
+	faultsFile := filepath.Join(t.TempDir(), "faults.yaml")
+	require.NoError(t, os.WriteFile(faultsFile, []byte("latency: {fixed: 2ms}\nerrors: {500: 0.5}\n"), 0o600))
+	o, err = parseServeFlags([]string{"--faults", faultsFile}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, ms(2), o.faults.Latency.Fixed)
+}
+
+func TestServeUsageErrors(t *testing.T) {
+	badFile := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(badFile, []byte("latncy: {fixed: 2ms}\n"), 0o600))
+	cases := map[string][]string{
+		"unknown flag":             {"--nope"},
+		"positional argument":      {"extra"},
+		"bad latency kind":         {"--latency", "normal:2ms"},
+		"bad uniform":              {"--latency", "uniform:5ms"},
+		"bad duration":             {"--latency", "fixed:2"},
+		"probability above 1":      {"--reset", "1.5"},
+		"error without status":     {"--error", "0.5"},
+		"status out of range":      {"--error", "200:0.5"},
+		"errors add above 1":       {"--error", "500:0.6,503:0.6"},
+		"bad rate":                 {"--rate-limit", "fast"},
+		"bad burst":                {"--rate-limit", "10/s,x"},
+		"stall longer than period": {"--stall", "5s/1s"},
+		"stall without period":     {"--stall", "1s"},
+		"bad routes":               {"--fault-routes", "some"},
+		"ca-out without tls":       {"--ca-out", "x.pem"},
+		"faults file and flags":    {"--faults", badFile, "--reset", "0.1"},
+		"faults file missing":      {"--faults", filepath.Join(t.TempDir(), "none.yaml")},
+		"faults file unknown key":  {"--faults", badFile},
+		"zero seat limit":          {"--max-participants", "0"},
+		"empty account":            {"--account", ""},
+	}
+	for name, args := range cases {
+		err := runServe(t.Context(), append([]string{"--addr", "127.0.0.1:0"}, args...), io.Discard, io.Discard)
+		require.Error(t, err, name)
+		assert.Equal(t, exitUsage, exitCode(err), "%s: %v", name, err)
+	}
+}
+
+func TestServeNeverPrintsPassword(t *testing.T) {
+	t.Setenv("WRTC_PASSWORD", "s3cret-from-env")
+	var out strings.Builder
+	err := runServe(t.Context(), []string{"-h"}, &out, &out)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	assert.NotContains(t, out.String(), "s3cret-from-env")
+	assert.NotContains(t, out.String(), refserver.DefaultPassword)
+}
