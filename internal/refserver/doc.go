@@ -78,5 +78,14 @@
 // per request from a PCG source seeded by Config.Seed and the request's
 // arrival number, without locks. Stats counts every status sent and every
 // fault injected, so a test can compare what a client saw with what the
-// server did.
+// server did; Stats.Sub isolates one phase. SetFaults swaps the faults at run
+// time: fixture setup seats participants with the very PUT the faults target,
+// so a harness that must set up cleanly starts without faults and switches
+// them on for the measured phase.
+//
+// # Serving
+//
+// Start listens on loopback by default and, with TLS, serves HTTP/1.1 and
+// HTTP/2 with an in-memory self-signed ECDSA certificate for 127.0.0.1, ::1
+// and localhost, whose PEM is Running.CACertPEM (Running.WriteCA saves it).
 package refserver
