@@ -1,0 +1,105 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// FolderFile is one file of the result folder and the format it holds.
+type FolderFile struct {
+	Name   string
+	Format OutputFormat
+}
+
+// FolderFiles returns the files WriteFolder writes, report.json first.
+func FolderFiles() []FolderFile {
+	return []FolderFile{
+		{"report.json", FormatJSON},
+		{"report.html", FormatHTML},
+		{"summary.md", FormatMarkdown},
+		{"junit.xml", FormatJUnit},
+		{"latency.hlog", FormatHlog},
+	}
+}
+
+// WriteFolder writes the result folder of r into dir, creating dir if
+// needed: report.json, report.html, summary.md, junit.xml and
+// latency.hlog. Each file is rendered in memory, written to a temporary
+// file in dir and renamed over the old one, so a reader (or a crash) sees
+// either the previous version of a file or the new one, never a torn one.
+// A run calls it after every interval. It stops at the first error.
+func WriteFolder(dir string, r *Report) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("result folder: %w", err)
+	}
+	var buf bytes.Buffer
+	for _, f := range FolderFiles() {
+		buf.Reset()
+		if err := Render(&buf, r, f.Format); err != nil {
+			return fmt.Errorf("result folder: %s: %w", f.Name, err)
+		}
+		if err := writeAtomic(filepath.Join(dir, f.Name), buf.Bytes()); err != nil {
+			return fmt.Errorf("result folder: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeAtomic replaces the file at path with data: it writes a temporary
+// file beside it, flushes it to disk and renames it into place.
+func writeAtomic(path string, data []byte) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// ReadFolder reads the report.json of a result folder. path is the folder
+// or the report.json file itself.
+func ReadFolder(path string) (*Report, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi.IsDir() {
+		path = filepath.Join(path, "report.json")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if r.Format != Format {
+		if r.Format == "" {
+			return nil, fmt.Errorf("%s: %w", path, errors.New(`not a wrtcbench report: no "format" field`))
+		}
+		return nil, fmt.Errorf("%s: format %q is not %q", path, r.Format, Format)
+	}
+	return &r, nil
+}
