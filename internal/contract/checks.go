@@ -1,9 +1,6 @@
 package contract
 
-import (
-	"fmt"
-	"mime"
-)
+import "fmt"
 
 // Check identifies one rule a response is judged by (docs/interface.md, section 4).
 type Check uint8
@@ -96,27 +93,23 @@ type Response struct {
 	BodyLen     int64  // the body's full length in bytes, which may exceed len(Body)
 }
 
-// isJSON reports whether a Content-Type header names application/json.
-func isJSON(ct string) bool {
-	if ct == "application/json" {
-		return true
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && mt == "application/json"
-}
-
 // Judge runs every check that applies to a response that arrived, for a
 // request whose expected statuses are expect. A load-shedding answer (429,
 // 503) that the case does not expect is judged only on its Content-Type. A
 // transport failure is judged by JudgeTransportError instead.
+//
+// The statuses, media types and error-body schemas are the contract's
+// (Default, Load). Judging a bodiless response does not allocate; an error
+// body is decoded and validated against its schema (BenchmarkJudge).
 func (k *Contract) Judge(expect StatusSet, r *Response) Verdicts {
 	var v Verdicts
 	v.Pass(CheckTransport)
+	o := k.outcomeOf(r.Status)
 	if IsShedding(r.Status) && !expect.Has(r.Status) {
 		// Load shedding is counted on its own, not judged as conformance;
 		// only the shape of the answer is.
 		if r.BodyLen > 0 {
-			v.Set(CheckContentType, isJSON(r.ContentType))
+			v.Set(CheckContentType, o.accepts(r.ContentType))
 		}
 		return v
 	}
@@ -126,10 +119,11 @@ func (k *Contract) Judge(expect StatusSet, r *Response) Verdicts {
 	if r.Status == 204 {
 		v.Set(CheckContentType, r.BodyLen == 0)
 	} else if r.BodyLen > 0 {
-		v.Set(CheckContentType, isJSON(r.ContentType))
+		v.Set(CheckContentType, o.accepts(r.ContentType))
 	}
 	if r.Status >= 400 && !IsShedding(r.Status) {
-		v.Set(CheckErrorBody, r.BodyLen <= int64(len(r.Body)) && k.errorBodyOK(r.Status, r.Body))
+		// No body, or one cut short by the read bound, fails without decoding.
+		v.Set(CheckErrorBody, r.BodyLen > 0 && r.BodyLen <= int64(len(r.Body)) && o.body.check(r.Body))
 	}
 	return v
 }
@@ -143,19 +137,32 @@ func JudgeTransportError() Verdicts {
 }
 
 // Message explains why check c failed for a response with the given status to
-// a request of case name whose expected statuses are expect.
+// a request of case name whose expected statuses are expect. It names what
+// the contract documents: the statuses, the media types, the error-body
+// shapes, and why the body did not fit.
 func (k *Contract) Message(c Check, name string, expect StatusSet, r *Response) string {
+	o := k.outcomeOf(r.Status)
 	switch c {
 	case CheckStatusDocumented, CheckStatusExpected, CheckNoServerError:
-		return fmt.Sprintf("got %d; expected for %s: %s; documented: %s", r.Status, name, expect, k.Documented)
+		return fmt.Sprintf("got %d; expected for %s: %s; documented: %s", r.Status, name, expect, k.documented)
 	case CheckContentType:
 		if r.Status == 204 {
 			return fmt.Sprintf("got 204 with a body of %d bytes; a 204 has no body", r.BodyLen)
 		}
-		return fmt.Sprintf("got %d with Content-Type %q; a body must be application/json", r.Status, r.ContentType)
+		return fmt.Sprintf("got %d with Content-Type %q; a body must be %s", r.Status, r.ContentType, o.mediaText())
 	case CheckErrorBody:
-		return fmt.Sprintf("got %d with body %s; an error body is a JSON object {error, requestId}, {message} or {code, message}",
-			r.Status, snippet(r.Body, 120))
+		msg := fmt.Sprintf("got %d with body %s; an error body is a JSON object %s", r.Status, snippet(r.Body, 120), o.body.shapes)
+		switch {
+		case r.BodyLen > int64(len(r.Body)):
+			msg += fmt.Sprintf(" (the body of %d bytes was cut at %d)", r.BodyLen, len(r.Body))
+		case r.BodyLen == 0 && len(r.Body) == 0:
+			msg += " (there was no body)"
+		default:
+			if err := o.body.explain(r.Body); err != nil {
+				msg += " (" + reason(err) + ")"
+			}
+		}
+		return msg
 	default:
 		return c.String() + " failed"
 	}

@@ -3,6 +3,12 @@
 // of the conformance catalogue with their default expected statuses, the checks
 // every response is judged by, and the error-body shapes.
 //
+// The statuses, media types and error-body schemas come from an OpenAPI
+// document: the project's own openapi.yaml, embedded in the binary (Default),
+// or another one given with --contract (Load). Either is loaded and validated
+// once with kin-openapi; its schemas are then only read, so one Contract
+// judges responses from every worker at once.
+//
 // Every other package reads these facts from here; none repeats them. The
 // package judges one observed response at a time (Judge) and explains a failed
 // check in words (Message). It does not send requests, count results or render

@@ -1,41 +1,52 @@
 package contract
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
 
-// errorBodyOK reports whether body is a JSON object of one of the documented
-// error shapes: {error, requestId}, {message} or {code, message}. No field is
-// marked required, so a shape is recognised by the fields it has; every field
-// present must have its documented type, and at least one of "error" and
-// "message" must be there.
-func (k *Contract) errorBodyOK(status int, body []byte) bool {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
-		return false
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// errNotObject: an error body must be a JSON object (SPEC section 4), whatever
+// the schema says.
+var errNotObject = errors.New("not a JSON object")
+
+// check reports whether body is an error body this schema accepts: a JSON
+// object the schema validates. It stops at the first mismatch without
+// building an explanation; explain gives one. kin-openapi's VisitJSON only
+// reads the schema, so one bodySchema serves every worker at once.
+func (b *bodySchema) check(body []byte) bool {
+	return b.validate(body, b.fast) == nil
+}
+
+// explain says why body is not an error body this schema accepts, or
+// returns nil.
+func (b *bodySchema) explain(body []byte) error {
+	return b.validate(body, b.opts)
+}
+
+func (b *bodySchema) validate(body []byte, opts []openapi3.SchemaValidationOption) error {
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return fmt.Errorf("not JSON: %w", err)
 	}
-	isString := func(raw json.RawMessage) bool {
-		var s string
-		return json.Unmarshal(raw, &s) == nil
+	if _, ok := v.(map[string]any); !ok {
+		return errNotObject
 	}
-	isNumber := func(raw json.RawMessage) bool {
-		var n float64
-		return json.Unmarshal(raw, &n) == nil
+	return b.schema.VisitJSON(v, opts...)
+}
+
+// reason shortens a validation error to one line for a message.
+func reason(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
 	}
-	_, hasErr := obj["error"]
-	_, hasMsg := obj["message"]
-	if !hasErr && !hasMsg {
-		return false
+	const max = 160
+	if len(s) > max {
+		s = s[:max] + "..."
 	}
-	for name, raw := range obj {
-		switch name {
-		case "error", "requestId", "message":
-			if !isString(raw) {
-				return false
-			}
-		case "code":
-			if !isNumber(raw) {
-				return false
-			}
-		}
-	}
-	return true
+	return s
 }

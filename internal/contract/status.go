@@ -59,11 +59,6 @@ func (s StatusSet) String() string {
 	return strings.Join(parts, " ")
 }
 
-// builtinDocumented is the set of statuses Add Participant to Session documents
-// in the published OpenAPI description (2.0.0): 204, 400, 401, 403, 404, 409,
-// 500. The older documentation page says "50x" for the server errors.
-var builtinDocumented = NewStatusSet(204, 400, 401, 403, 404, 409, 500)
-
 // IsShedding reports whether code is a load-shedding answer (429 Too Many
 // Requests or 503 Service Unavailable). Such answers are counted on their own,
 // apart from conformance failures.
