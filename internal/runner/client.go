@@ -20,6 +20,19 @@ const (
 	HTTP2Off  HTTP2 = "off"  // HTTP/1.1 only
 )
 
+// Engine selects the HTTP implementation the workers send with.
+type Engine string
+
+// The engines.
+const (
+	// EngineAuto sends plain-HTTP requests (http:// URLs, unless HTTP2 is
+	// on) with the lean HTTP/1.1 engine of this package, and everything
+	// else (TLS, HTTP/2, h2c) with net/http. It is the default.
+	EngineAuto Engine = "auto"
+	// EngineNetHTTP sends every request with net/http.
+	EngineNetHTTP Engine = "nethttp"
+)
+
 // ClientConfig configures the HTTP client of a run. The zero value is a
 // plain HTTP/1.1-or-2 client with DefaultTimeout.
 type ClientConfig struct {
@@ -28,6 +41,7 @@ type ClientConfig struct {
 	HTTP2              HTTP2         // "" means HTTP2Auto
 	InsecureSkipVerify bool
 	CAFile             string // PEM file of extra roots; "" uses the system pool
+	Engine             Engine // "" means EngineAuto
 }
 
 // DefaultTimeout is the per-request timeout when none is set.
@@ -39,6 +53,10 @@ const DefaultConns = 256
 // NewClient builds the HTTP client of a run: a keep-alive pool sized to the
 // concurrency, no redirects followed, no transparent compression, and the
 // TLS and HTTP version settings asked for.
+//
+// Its Transport is a *Transport. Used as an http.RoundTripper (by
+// fixtures, say) it is net/http's; the runner's workers recognise it and,
+// with EngineAuto, send plain-HTTP requests on the lean HTTP/1.1 engine.
 func NewClient(c ClientConfig) (*http.Client, error) {
 	if c.Timeout == 0 {
 		c.Timeout = DefaultTimeout
@@ -88,8 +106,16 @@ func NewClient(c ClientConfig) (*http.Client, error) {
 		return nil, fmt.Errorf("http2: %q is not one of auto, on, off", c.HTTP2)
 	}
 	tr.Protocols = protos
+	var lean bool
+	switch c.Engine {
+	case EngineAuto, "":
+		lean = c.HTTP2 != HTTP2On
+	case EngineNetHTTP:
+	default:
+		return nil, fmt.Errorf("engine: %q is not one of auto, nethttp", c.Engine)
+	}
 	return &http.Client{
-		Transport: tr,
+		Transport: newTransport(tr, lean, c.Timeout),
 		Timeout:   c.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse

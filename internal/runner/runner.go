@@ -63,6 +63,7 @@ type Config struct {
 
 	CatchUp      float64       // 0 means DefaultCatchUp
 	MaxOvershoot time.Duration // 0 means DefaultMaxOvershoot
+	Timer        Timer         // how the open-model scheduler sleeps; the zero value is TimerPrecise
 	MaxBodyBytes int           // 0 means DefaultMaxBodyBytes
 
 	Cases    []CaseSpec
@@ -127,8 +128,10 @@ type Summary struct {
 
 // Runner runs one Config. Its counters can be read while it runs.
 type Runner struct {
-	cfg   Config
-	start time.Time
+	cfg       Config
+	start     time.Time
+	transport *Transport    // the client's, when NewClient made it: the lean engine may be used
+	timeout   time.Duration // per request, for the lean engine
 
 	scheduled, sent, dropped, completed, late atomic.Uint64
 	inFlight, maxInFlight                     atomic.Int64
@@ -151,7 +154,14 @@ func New(cfg Config) (*Runner, error) {
 	if cfg.MaxOvershoot == 0 {
 		cfg.MaxOvershoot = DefaultMaxOvershoot
 	}
-	return &Runner{cfg: cfg}, nil
+	r := &Runner{cfg: cfg, timeout: cfg.Client.Timeout}
+	if t, ok := cfg.Client.Transport.(*Transport); ok {
+		r.transport = t
+	}
+	if r.timeout <= 0 {
+		r.timeout = DefaultTimeout
+	}
+	return r, nil
 }
 
 // Progress is a snapshot of a running Runner's counters.
@@ -202,8 +212,17 @@ func (r *Runner) Run(ctx context.Context) (Summary, error) {
 // hit is one scheduled request handed from the scheduler to a worker.
 type hit struct {
 	seq       uint64
+	req       *Request
 	scheduled time.Duration
 }
+
+// hitFor returns the hit of request seq, due at scheduled.
+func (r *Runner) hitFor(seq uint64, scheduled time.Duration) hit {
+	return hit{seq: seq, req: r.cfg.Source.Request(seq), scheduled: scheduled}
+}
+
+// since returns the time since the start of the run.
+func (r *Runner) since() time.Duration { return time.Since(r.start) }
 
 // runOpen schedules requests with the pacer and hands them to a pool of
 // MaxInFlight workers. It reports whether ctx ended the run early.
@@ -215,8 +234,9 @@ func (r *Runner) runOpen(ctx context.Context) bool {
 		go func() {
 			defer wg.Done()
 			wk := r.newWorker(w)
+			defer wk.close()
 			for h := range hits {
-				wk.do(ctx, h.seq, h.scheduled)
+				wk.do(ctx, h)
 			}
 		}()
 	}
@@ -227,15 +247,25 @@ func (r *Runner) runOpen(ctx context.Context) bool {
 }
 
 // schedule runs the open-model schedule, sending each hit on hits when due.
+// Every request due by the time the scheduler wakes goes out in one batch.
 //
 // A request late by more than DefaultCatchUpAfter is "catching up": it goes
-// out no sooner than 1/(CatchUp × rate) after the previous one, so that after
-// a stall the backlog drains at a bounded rate rather than in one burst. Its
-// scheduled time is kept, so its latency still counts the whole wait.
+// out no sooner than 1/(CatchUp × rate) after the previous one was meant to,
+// so that after a stall the backlog drains at a bounded rate rather than in
+// one burst. Its scheduled time is kept, so its latency still counts the
+// whole wait.
+//
+// Late counts the requests the scheduler itself dispatched more than
+// MaxOvershoot after it meant to (their due time, or the catch-up pace).
+// That pace is chained from the previous request's intended time, not from
+// when it actually went out, so a scheduler that cannot keep up, however
+// slightly, falls further behind it with every request and is flagged. Time
+// spent waiting for a free worker in queue mode is the target's doing: after
+// such a wait the pace restarts from the moment the worker was free.
 func (r *Runner) schedule(ctx context.Context, hits chan<- hit) (interrupted bool) {
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	var lastSend time.Duration
+	w := newWaiter(ctx, r.cfg.Timer, r.since)
+	defer w.close()
+	var intended time.Duration // when the previous request was meant to go out
 	for n := uint64(0); ; n++ {
 		if r.cfg.Requests > 0 && n >= r.cfg.Requests {
 			return false
@@ -244,22 +274,18 @@ func (r *Runner) schedule(ctx context.Context, hits chan<- hit) (interrupted boo
 		if stop || (r.cfg.Duration > 0 && due >= r.cfg.Duration) {
 			return false
 		}
-		now := time.Since(r.start)
+		now := r.since()
 		earliest := due
 		if now-due > DefaultCatchUpAfter {
-			rate := r.cfg.Pacer.Rate(due)
-			if rate > 0 {
-				earliest = max(due, lastSend+seconds(1/(r.cfg.CatchUp*rate)))
+			if rate := r.cfg.Pacer.Rate(due); rate > 0 {
+				earliest = max(due, intended+seconds(1/(r.cfg.CatchUp*rate)))
 			}
 		}
-		if wait := earliest - now; wait > 0 {
-			timer.Reset(wait)
-			select {
-			case <-ctx.Done():
+		if earliest > now {
+			if !w.wait(ctx, earliest) {
 				return true
-			case <-timer.C:
 			}
-			now = time.Since(r.start)
+			now = r.since()
 		}
 		if now-earliest > r.cfg.MaxOvershoot {
 			r.late.Add(1)
@@ -267,30 +293,31 @@ func (r *Runner) schedule(ctx context.Context, hits chan<- hit) (interrupted boo
 		if ctx.Err() != nil {
 			return true
 		}
-		h := hit{seq: n, scheduled: due}
-		if r.cfg.Drop {
-			select {
-			case hits <- h:
-			default:
+		h := r.hitFor(n, due)
+		intended = earliest
+		select {
+		case hits <- h:
+		default:
+			// Every worker is busy.
+			if r.cfg.Drop {
 				r.recordDropped(h)
+				break
 			}
-		} else {
 			select {
 			case hits <- h:
 			case <-ctx.Done():
 				return true
 			}
+			intended = max(earliest, r.since())
 		}
 		r.scheduled.Add(1)
-		lastSend = time.Since(r.start)
 	}
 }
 
 // recordDropped records a request the schedule skipped for want of a free slot.
 func (r *Runner) recordDropped(h hit) {
 	r.dropped.Add(1)
-	req := r.cfg.Source.Request(h.seq)
-	res := Result{Seq: h.seq, Req: req, Scheduled: h.scheduled, Sent: h.scheduled, Done: h.scheduled,
+	res := Result{Seq: h.seq, Req: h.req, Scheduled: h.scheduled, Sent: h.scheduled, Done: h.scheduled,
 		Dropped: true, Warmup: h.scheduled < r.cfg.Warmup}
 	// The scheduler records under its own index, one past the workers'.
 	r.cfg.Recorder.Record(r.cfg.Workers(), &res)
@@ -306,6 +333,7 @@ func (r *Runner) runClosed(ctx context.Context) bool {
 		go func() {
 			defer wg.Done()
 			wk := r.newWorker(w)
+			defer wk.close()
 			for ctx.Err() == nil {
 				n := next.Add(1) - 1
 				if r.cfg.Requests > 0 && n >= r.cfg.Requests {
@@ -316,7 +344,7 @@ func (r *Runner) runClosed(ctx context.Context) bool {
 					return
 				}
 				r.scheduled.Add(1)
-				wk.do(ctx, n, now)
+				wk.do(ctx, r.hitFor(n, now))
 				if r.cfg.ThinkTime > 0 {
 					t := time.NewTimer(r.cfg.ThinkTime)
 					select {

@@ -57,6 +57,7 @@ func testConfig(rt roundTripFunc, rec Recorder) Config {
 	req := &Request{Method: "PUT", URL: "http://target.test/v1/x"}
 	return Config{
 		Model:    Open,
+		Timer:    TimerRuntime, // the one synctest's clock drives
 		Cases:    []CaseSpec{{Name: "subscribe_all", Expect: contract.NewStatusSet(204)}},
 		Contract: contract.Builtin(),
 		Client:   &http.Client{Transport: rt},

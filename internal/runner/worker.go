@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -13,36 +14,53 @@ import (
 )
 
 // worker sends one request at a time and records its Result. Each worker
-// owns its body buffer and its Result, so the hot path shares nothing but
-// atomic counters.
+// owns its body buffer, its Result and (with the lean engine) its
+// connection, so the hot path shares nothing but atomic counters.
 type worker struct {
 	r   *Runner
 	id  int
 	buf []byte
 	res Result
+
+	// The lean engine's state.
+	lc          *leanConn
+	br          *bufio.Reader
+	contentType string // the last Content-Type read, reused while it repeats
 }
 
 func (r *Runner) newWorker(id int) *worker {
 	return &worker{r: r, id: id, buf: make([]byte, r.cfg.MaxBodyBytes)}
 }
 
+// close releases the worker's connection.
+func (w *worker) close() { w.closeConn() }
+
 // maxDrain is how much of a body beyond the kept bound a worker reads (and
 // discards) to keep the connection reusable; past it the connection is closed.
 const maxDrain = 4 << 20
 
-// do sends request seq, due at scheduled, and records the result.
-func (w *worker) do(ctx context.Context, seq uint64, scheduled time.Duration) {
+// do sends the request of h and records the result.
+func (w *worker) do(ctx context.Context, h hit) {
 	r := w.r
-	req := r.cfg.Source.Request(seq)
+	req := h.req
 	res := &w.res
-	*res = Result{Seq: seq, Req: req, Scheduled: scheduled, Warmup: scheduled < r.cfg.Warmup}
+	*res = Result{Seq: h.seq, Req: req, Scheduled: h.scheduled, Warmup: h.scheduled < r.cfg.Warmup}
 
+	var wr *wire
+	if r.transport != nil {
+		wr = r.transport.wireFor(req)
+	}
 	n := r.inFlight.Add(1)
 	for m := r.maxInFlight.Load(); n > m && !r.maxInFlight.CompareAndSwap(m, n); m = r.maxInFlight.Load() {
 	}
 	r.sent.Add(1)
 	res.Sent = time.Since(r.start)
-	err := w.roundTrip(ctx, req, res)
+	var err error
+	if wr != nil && wr.lean {
+		err = w.roundTripLean(ctx, wr, res)
+	} else {
+		err = w.roundTrip(ctx, req, res)
+	}
 	res.Done = time.Since(r.start)
 	r.inFlight.Add(-1)
 
@@ -57,19 +75,33 @@ func (w *worker) do(ctx context.Context, seq uint64, scheduled time.Duration) {
 	r.cfg.Recorder.Record(w.id, res)
 }
 
-// roundTrip sends req and reads the response into res.Response, keeping at
-// most len(w.buf) bytes of the body and counting the rest.
+// roundTrip sends req with net/http and reads the response into
+// res.Response, keeping at most len(w.buf) bytes of the body and counting
+// the rest.
 func (w *worker) roundTrip(ctx context.Context, req *Request, res *Result) error {
 	var body io.Reader
 	if req.Body != nil {
 		body = bytes.NewReader(req.Body)
+	}
+	t := w.r.transport
+	if t != nil {
+		// The client's Do adds a redirect loop and a timer of its own; the
+		// transport sends the same request, and ctx carries the timeout.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, w.r.timeout)
+		defer cancel()
 	}
 	hr, err := http.NewRequestWithContext(ctx, req.Method, req.URL, body)
 	if err != nil {
 		return err
 	}
 	hr.Header = req.Header
-	resp, err := w.r.cfg.Client.Do(hr)
+	var resp *http.Response
+	if t != nil && hr.URL.User == nil { // the client sets Authorization from user info
+		resp, err = t.std.RoundTrip(hr)
+	} else {
+		resp, err = w.r.cfg.Client.Do(hr)
+	}
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,113 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// spinBelow is the wait below which the precise waiter yields the processor
+// in a loop instead of arming the kernel timer: arming and waking cost a few
+// microseconds of system calls, more than such a wait.
+const spinBelow = 20 * time.Microsecond
+
+// maxSpins bounds that loop. A clock that does not move in that many
+// yields, or across a wake of the kernel timer, is not the real one (it is
+// testing/synctest's fake clock, which only advances when every goroutine
+// of its bubble is blocked): the waiter then defers to the runtime's timers,
+// which that clock drives.
+const maxSpins = 1000
+
+// preciseWaiter sleeps on a timerfd registered with Go's netpoller. The
+// runtime's own timers round an idle sleep up to a whole millisecond; a
+// timerfd fires on a high-resolution kernel timer without slack, so the
+// scheduler wakes within microseconds of the due time without holding a
+// thread or spinning.
+type preciseWaiter struct {
+	since func() time.Duration
+	fd    int
+	f     *os.File
+	base  int64 // CLOCK_MONOTONIC nanoseconds at since() == 0
+	stop  func() bool
+	buf   [8]byte
+	fake  *runtimeWaiter // set once the clock proved not to be the real one
+}
+
+// newPreciseWaiter returns a timerfd waiter whose offsets are since's. A
+// cancelled ctx fires the timer at once, so that a wait returns promptly.
+func newPreciseWaiter(ctx context.Context, since func() time.Duration) (*preciseWaiter, error) {
+	fd, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("timerfd_create: %w", err)
+	}
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
+		_ = unix.Close(fd)
+		return nil, fmt.Errorf("clock_gettime: %w", err)
+	}
+	w := &preciseWaiter{since: since, fd: fd, base: ts.Nano() - int64(since())}
+	// A non-blocking descriptor makes a pollable File: reads park the
+	// goroutine in the netpoller instead of blocking a thread.
+	w.f = os.NewFile(uintptr(fd), "timerfd")
+	w.stop = context.AfterFunc(ctx, func() { _ = w.arm(1, 0) })
+	return w, nil
+}
+
+// arm sets the timer to fire at the absolute monotonic time at (flags
+// unix.TFD_TIMER_ABSTIME), or after at nanoseconds (flags 0).
+func (w *preciseWaiter) arm(at int64, flags int) error {
+	spec := unix.ItimerSpec{Value: unix.NsecToTimespec(at)}
+	return unix.TimerfdSettime(w.fd, flags, &spec, nil)
+}
+
+func (w *preciseWaiter) wait(ctx context.Context, until time.Duration) bool {
+	spins := 0
+	for {
+		if w.fake != nil {
+			return w.fake.wait(ctx, until)
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		now := w.since()
+		left := until - now
+		switch {
+		case left <= 0:
+			return true
+		case left < spinBelow && spins < maxSpins:
+			spins++
+			runtime.Gosched()
+			continue
+		}
+		if err := w.arm(w.base+int64(until), unix.TFD_TIMER_ABSTIME); err != nil {
+			w.fallback()
+			continue
+		}
+		// A cancel that came before the arm above was overwritten by it;
+		// one that comes after fires the timer through w.stop's AfterFunc.
+		if ctx.Err() != nil {
+			return false
+		}
+		if _, err := w.f.Read(w.buf[:]); err != nil || w.since() == now {
+			w.fallback()
+		}
+	}
+}
+
+// fallback switches to the runtime's timers for good: the timerfd failed,
+// which it should not, or the clock is not the real one.
+func (w *preciseWaiter) fallback() {
+	w.fake = &runtimeWaiter{since: w.since, t: time.NewTimer(time.Hour)}
+}
+
+func (w *preciseWaiter) close() {
+	w.stop()
+	_ = w.f.Close()
+	if w.fake != nil {
+		w.fake.close()
+	}
+}
