@@ -1,0 +1,90 @@
+// Command wrtcbench load-tests and conformance-checks the WebRTC participants
+// API ("Add Participant to Session"). See README.md and docs/.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// command is one subcommand: its name, a one-line summary and its entry point.
+type command struct {
+	name, usage, summary string
+	run                  func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"run", "run SCENARIO.yaml... [flags]", "set up fixtures, fire the load, check every response, write the report", runRun},
+		{"serve", "serve [flags]", "run the reference API on loopback", runServe},
+		{"validate", "validate SCENARIO.yaml...", "check scenario files without sending anything", runValidate},
+		{"plan", "plan SCENARIO.yaml", "dry run: fixtures, case mix, schedule and one curl per case", runPlan},
+		{"report", "report RESULT_DIR [--format F] [--out FILE]", "re-render a finished run", runReport},
+		{"merge", "merge DIR... --out DIR", "combine the shards of one distributed run into one result", runMerge},
+		{"compare", "compare BASELINE CURRENT [flags]", "CI gate: exit 1 when CURRENT regressed against BASELINE", runCompare},
+	}
+}
+
+// run is the whole program; it returns the exit code. A first SIGINT or
+// SIGTERM cancels the context (the run stops and still writes its report); a
+// second one exits at once.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	_ = stdin
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	if args[0] == "version" || args[0] == "--version" {
+		fmt.Fprintln(stdout, "wrtcbench", version)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		go func() {
+			<-ctx.Done()
+			stop() // restore the default handlers: a second signal kills the process
+		}()
+		err := c.run(ctx, args[1:], stdout, stderr)
+		if err != nil && !errors.Is(err, flag.ErrHelp) && !errors.Is(err, errReported) {
+			fmt.Fprintf(stderr, "wrtcbench %s: %v\n", c.name, err)
+		}
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitCode(err)
+	}
+	fmt.Fprintf(stderr, "wrtcbench: unknown command %q\n", args[0])
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: wrtcbench COMMAND [flags]")
+	fmt.Fprintln(w)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-46s %s\n", c.usage, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "exit codes: 0 passed, 1 a check or threshold failed, 2 usage or scenario error,")
+	fmt.Fprintln(w, "3 target unusable, 4 generator fell behind, 130 interrupted")
+}

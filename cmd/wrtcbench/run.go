@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/report"
+	"github.com/wrtcbench/wrtcbench/internal/scenarios"
+)
+
+// runOptions are the flags of `wrtcbench run`.
+type runOptions struct {
+	target     string
+	out        string
+	rate       optRate
+	duration   optDuration
+	requests   optUint
+	seed       optUint
+	shard      shard
+	interval   time.Duration
+	noProgress bool
+	quiet      bool
+	contract   string
+	// k is the contract responses are judged by: the project's, or --contract's.
+	k *contract.Contract
+}
+
+// flags registers the run flags on fs.
+func (o *runOptions) flags(fs *flag.FlagSet) {
+	fs.StringVar(&o.target, "target", "", "base URL of the API, ending in /v1, or \"embedded\" (overrides target.url)")
+	fs.StringVar(&o.out, "out", "", "result folder (default results/<name>-<UTC time>)")
+	fs.Var(&o.rate, "rate", "arrival rate, e.g. 100/s or 0.5/s (overrides load.rate and load.stages)")
+	fs.Var(&o.duration, "duration", "how long the load lasts, e.g. 30s (overrides load.duration)")
+	fs.Var(&o.requests, "requests", "stop after N requests (overrides load.duration)")
+	fs.Var(&o.seed, "seed", "seed of the request plan (overrides load.seed)")
+	fs.Var(&o.shard, "shard", "run shard i of N (0-based) of a distributed run, e.g. 0/4")
+	fs.DurationVar(&o.interval, "interval", report.DefaultInterval, "length of one time slice of the report")
+	fs.BoolVar(&o.noProgress, "no-progress", false, "no live progress bars; a plain line every 10s instead")
+	fs.BoolVar(&o.quiet, "quiet", false, "print nothing but errors")
+	fs.StringVar(&o.contract, "contract", "", "judge responses against this OpenAPI document instead of the project's")
+}
+
+// runRun is `wrtcbench run SCENARIO.yaml... [flags]`: every scenario file,
+// in order, as one suite. Every file is loaded and checked before anything
+// is sent.
+func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o runOptions
+	fs := newFlagSet("run", stderr)
+	o.flags(fs)
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
+		return usageError(err)
+	}
+	if len(files) == 0 {
+		return usagef("no scenario file given; usage: wrtcbench run SCENARIO.yaml... [flags]")
+	}
+	if o.interval <= 0 {
+		return usagef("--interval must be > 0")
+	}
+	if err := o.loadContract(); err != nil {
+		return err
+	}
+	var list []*scenarios.Scenario
+	var errs []error
+	for _, f := range files {
+		s, err := scenarios.Load(f)
+		if err == nil {
+			err = o.apply(s)
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		list = append(list, s)
+	}
+	if len(errs) > 0 {
+		return usageError(errors.Join(errs...))
+	}
+	var worst error
+	for _, s := range list {
+		out := o.out
+		if out != "" && len(list) > 1 {
+			out = filepath.Join(out, s.Name)
+		}
+		err := runScenario(ctx, s, &o, out, stdout, stderr)
+		switch {
+		case err == nil, errors.Is(err, errChecksFailed), errors.Is(err, errBehindSchedule):
+		case errors.Is(err, context.Canceled):
+			fmt.Fprintf(stderr, "wrtcbench run: %s: interrupted; the report covers what ran\n", s.Name)
+			err = reported(err)
+		default:
+			fmt.Fprintf(stderr, "wrtcbench run: %s: %v\n", s.Name, err)
+			err = reported(err)
+		}
+		worst = worse(worst, err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return worst
+}
+
+// loadContract reads --contract, or takes the project's contract.
+func (o *runOptions) loadContract() error {
+	if o.contract == "" {
+		o.k = contract.Default()
+		return nil
+	}
+	k, err := contract.Load(o.contract)
+	if err != nil {
+		return usagef("--contract: %v", err)
+	}
+	o.k = k
+	return nil
+}
+
+// apply puts the command-line overrides on s and checks the result again.
+func (o *runOptions) apply(s *scenarios.Scenario) error {
+	if o.target != "" {
+		s.Target.URL = o.target
+	}
+	if !s.Target.IsEmbedded() {
+		// Credentials come from the environment when the file names none,
+		// so that --target can aim any scenario at a real deployment.
+		if s.Target.Username == "" {
+			s.Target.Username = os.Getenv("WRTC_USERNAME")
+		}
+		if s.Target.Password == "" {
+			s.Target.Password = os.Getenv("WRTC_PASSWORD")
+		}
+	}
+	if o.rate.set {
+		s.Load.Rate, s.Load.Stages = o.rate.rate, nil
+		if s.Load.Model == "closed" {
+			return fmt.Errorf("%s: --rate: the scenario uses the closed model, which has no rate", s.File)
+		}
+	}
+	if o.duration.set {
+		s.Load.Duration, s.Load.Requests = o.duration.d, 0
+	}
+	if o.requests.set {
+		s.Load.Requests, s.Load.Duration = int64(o.requests.n), 0
+	}
+	if o.seed.set {
+		s.Load.Seed, s.Load.SeedSet = o.seed.n, true
+	}
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("after command-line overrides: %w", err)
+	}
+	return nil
+}
+
+// severity orders exit codes for a suite: the worst one wins.
+var severity = map[int]int{exitOK: 0, exitFailed: 1, exitInvalid: 2, exitTarget: 3, exitUsage: 4, exitInterrupted: 5}
+
+// worse returns whichever of a and b maps to the more severe exit code.
+func worse(a, b error) error {
+	if severity[exitCode(b)] > severity[exitCode(a)] {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets the scripts run the real wrtcbench command.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"wrtcbench": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs the end-to-end scripts in testdata/script: each runs the
+// real command against the embedded reference API (or a dead port) on
+// loopback and checks exit codes, messages and the files written.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"reportcheck": cmdReportCheck,
+			"wrtc":        cmdWrtc,
+		},
+		Setup: func(env *testscript.Env) error {
+			repo, err := filepath.Abs("../..")
+			env.Setenv("REPO", repo)
+			return err
+		},
+	})
+}
+
+// cmdWrtc runs the real command and checks its exit code:
+// `wrtc CODE ARGS...`, with the output available to stdout/stderr as after exec.
+func cmdWrtc(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: wrtc CODE ARGS...")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec("wrtcbench", args[1:]...)
+	got := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		got = ee.ExitCode()
+	} else if err != nil {
+		ts.Fatalf("wrtcbench: %v", err)
+	}
+	if got != want {
+		ts.Fatalf("wrtcbench exited %d, want %d", got, want)
+	}
+}
+
+// cmdReportCheck checks the invariants of a report.json every run must keep:
+// `reportcheck FILE [field=value...]`. Fields are dotted paths into the
+// report, compared as JSON text.
+func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 {
+		ts.Fatalf("usage: reportcheck FILE [path=value...]")
+	}
+	var rep map[string]any
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &rep))
+	num := func(path ...string) float64 {
+		var v any = rep
+		for _, p := range path {
+			m, ok := v.(map[string]any)
+			if !ok {
+				ts.Fatalf("%v: not an object", path)
+			}
+			v = m[p]
+		}
+		f, _ := v.(float64)
+		return f
+	}
+	var statusSum float64
+	for _, n := range rep["status"].(map[string]any) {
+		statusSum += n.(float64)
+	}
+	fails := []string{}
+	if statusSum != num("requests", "completed") {
+		fails = append(fails, fmt.Sprintf("status counts add up to %v, requests.completed is %v", statusSum, num("requests", "completed")))
+	}
+	if num("requests", "sent") != num("requests", "completed")+num("requests", "transport_errors") {
+		fails = append(fails, "sent != completed + transport_errors")
+	}
+	if num("requests", "scheduled") != num("requests", "sent")+num("requests", "dropped") {
+		fails = append(fails, "scheduled != sent + dropped")
+	}
+	for _, kv := range args[1:] {
+		path, want, ok := cut(kv)
+		if !ok {
+			ts.Fatalf("bad field %q", kv)
+		}
+		var v any = rep
+		for _, p := range splitPath(path) {
+			switch x := v.(type) {
+			case map[string]any:
+				v = x[p]
+			case []any:
+				i, err := strconv.Atoi(p)
+				if err != nil || i >= len(x) {
+					ts.Fatalf("%s: no element %s", path, p)
+				}
+				v = x[i]
+			default:
+				ts.Fatalf("%s: cannot index %T", path, v)
+			}
+		}
+		got, _ := json.Marshal(v)
+		if string(got) != want {
+			fails = append(fails, fmt.Sprintf("%s is %s, want %s", path, got, want))
+		}
+	}
+	if neg && len(fails) == 0 {
+		ts.Fatalf("report passed every check")
+	}
+	if !neg && len(fails) > 0 {
+		ts.Fatalf("report.json: %v", fails)
+	}
+}
+
+func cut(s string) (string, string, bool) {
+	for i := range s {
+		if s[i] == '=' {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return "", "", false
+}
+
+func splitPath(p string) []string {
+	var out []string
+	start := 0
+	for i := range p {
+		if p[i] == '.' {
+			out = append(out, p[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, p[start:])
+}
