@@ -60,12 +60,14 @@ type violationAgg struct {
 }
 
 type exampleRec struct {
-	seq     uint64
-	at      time.Duration
-	status  int
-	body    string
-	errText string
-	req     *runner.Request
+	seq         uint64
+	at          time.Duration
+	status      int
+	body        string
+	bodyLen     int64
+	contentType string
+	errText     string
+	req         *runner.Request
 }
 
 // intervalAgg holds the figures of the interval being filled. Its counts
@@ -180,7 +182,8 @@ func (a *aggregate) addViolation(r *record, check contract.Check) {
 	v.count++
 	if ex := r.examples; ex != nil && ex.checks&(1<<check) != 0 && len(v.examples) < MaxExamples {
 		v.examples = append(v.examples, exampleRec{
-			seq: r.seq, at: r.scheduled, status: int(r.status), body: ex.body, errText: ex.errText, req: ex.req,
+			seq: r.seq, at: r.scheduled, status: int(r.status), body: ex.body, bodyLen: ex.bodyLen,
+			contentType: ex.contentType, errText: ex.errText, req: ex.req,
 		})
 	}
 }

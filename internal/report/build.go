@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -16,7 +17,8 @@ type Meta struct {
 	Tool        Tool
 	Scenario    ScenarioInfo
 	Target      string
-	Load        Load // model, shape, limits and warm-up; the figures are filled in
+	Contract    string // where the contract came from: "built-in" or a file
+	Load        Load   // model, shape, limits and warm-up; the figures are filled in
 	Summary     runner.Summary
 	Window      time.Duration // the measured phase: from the end of the warm-up to the end of the schedule
 	TargetRate  float64       // the schedule's mean rate over Window, requests per second
@@ -31,7 +33,7 @@ func (c *Collector) Report(m Meta) *Report {
 	defer c.mu.Unlock()
 	a := c.agg
 	r := &Report{
-		Format: Format, Tool: m.Tool, Scenario: m.Scenario, Target: m.Target,
+		Format: Format, Tool: m.Tool, Scenario: m.Scenario, Target: m.Target, Contract: m.Contract,
 		Started: m.Summary.Start.UTC().Truncate(time.Millisecond), DurationS: m.Summary.Elapsed.Seconds(),
 		Interrupted: m.Summary.Interrupted, Load: m.Load, Phases: m.Phases,
 		Requests: Requests{
@@ -64,14 +66,19 @@ func (c *Collector) Report(m Meta) *Report {
 	for i, ca := range a.cases {
 		r.Cases = append(r.Cases, c.caseReport(i, &ca))
 	}
-	for _, k := range a.vorder {
+	// Violations in a stable order: by check, then case, then status.
+	keys := slices.Clone(a.vorder)
+	slices.SortFunc(keys, func(x, y vkey) int {
+		return cmp.Or(cmp.Compare(x.check, y.check), cmp.Compare(x.caseIdx, y.caseIdx), cmp.Compare(x.status, y.status))
+	})
+	for _, k := range keys {
 		r.Violations = append(r.Violations, c.violation(k, a.violations[k], m.Credentials))
 	}
 	r.Coverage = c.coverage(r)
 	for _, rule := range m.Rules {
 		r.Thresholds = append(r.Thresholds, rule.Evaluate(r))
 	}
-	r.Passed, r.Verdict = decide(r)
+	r.Passed, r.Verdict = Decide(r)
 	return r
 }
 
@@ -97,6 +104,7 @@ func (c *Collector) caseReport(i int, ca *caseAgg) Case {
 	}
 	if ca.lat.TotalCount() > 0 {
 		cr.Histogram = encodeHist(ca.lat)
+		cr.ServiceHistogram = encodeHist(ca.svc)
 	}
 	return cr
 }
@@ -121,8 +129,8 @@ func (c *Collector) violation(k vkey, v *violationAgg, cred curl.Credentials) Vi
 	}
 	resp := &contract.Response{Status: int(k.status)}
 	if len(v.examples) > 0 {
-		resp.Body = []byte(v.examples[0].body)
-		resp.BodyLen = int64(len(resp.Body))
+		ex := v.examples[0]
+		resp.Body, resp.BodyLen, resp.ContentType = []byte(ex.body), ex.bodyLen, ex.contentType
 	}
 	out.Message = c.contract.Message(k.check, meta.Name, meta.Expect, resp)
 	return out
@@ -165,8 +173,10 @@ func (c *Collector) coverage(r *Report) Coverage {
 	return cov
 }
 
-// decide decides whether the run passed and says why in one line.
-func decide(r *Report) (bool, string) {
+// Decide decides whether a run passed and says why in one line: no check
+// failed, every threshold held, the generator kept its schedule, the run was
+// not interrupted and measured at least one request.
+func Decide(r *Report) (bool, string) {
 	var failedChecks int64
 	for _, n := range r.Checks {
 		failedChecks += n.Failed

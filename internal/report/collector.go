@@ -83,10 +83,12 @@ type record struct {
 
 // exampleSet holds what is needed to explain one failing result.
 type exampleSet struct {
-	req     *runner.Request
-	body    string
-	errText string
-	checks  uint8 // the failed checks this result is an example of
+	req         *runner.Request
+	body        string
+	bodyLen     int64
+	contentType string
+	errText     string
+	checks      uint8 // the failed checks this result is an example of
 }
 
 // NewCollector returns a Collector for a run with the given cases, judged by
@@ -116,7 +118,9 @@ func (c *Collector) Record(worker int, r *runner.Result) {
 		caseIdx: uint16(r.Req.Case), status: uint16(r.Response.Status), err: r.Err,
 		warmup: r.Warmup, dropped: r.Dropped, verdicts: r.Verdicts,
 	}
-	if r.Verdicts.Failed != 0 {
+	if r.Verdicts.Failed != 0 && !r.Warmup {
+		// Warm-up failures are not reported, so they must not use up the
+		// example slots of the measured ones.
 		rec.examples = c.keepExample(r)
 	}
 	s := c.shards[worker%len(c.shards)]
@@ -143,7 +147,8 @@ func (c *Collector) keepExample(r *runner.Result) *exampleSet {
 	if len(body) > maxExampleBody {
 		body = body[:maxExampleBody]
 	}
-	return &exampleSet{req: r.Req, body: string(body), errText: r.ErrText, checks: want}
+	return &exampleSet{req: r.Req, body: string(body), bodyLen: r.Response.BodyLen,
+		contentType: r.Response.ContentType, errText: r.ErrText, checks: want}
 }
 
 // Run folds the recorded results once per interval until ctx is done; call

@@ -14,6 +14,7 @@ type Report struct {
 	Tool            Tool              `json:"tool"`
 	Scenario        ScenarioInfo      `json:"scenario"`
 	Target          string            `json:"target"`
+	Contract        string            `json:"contract,omitempty"` // the OpenAPI document responses were judged by
 	Started         time.Time         `json:"started"`
 	DurationS       float64           `json:"duration_s"`
 	Interrupted     bool              `json:"interrupted"`
@@ -125,6 +126,8 @@ type Case struct {
 	Checks          map[string]Counts `json:"checks"`
 	// Histogram is the case's latency histogram, compressed and base64-encoded.
 	Histogram string `json:"histogram,omitempty"`
+	// ServiceHistogram is the case's service-time histogram, encoded the same way.
+	ServiceHistogram string `json:"service_histogram,omitempty"`
 }
 
 // Violation groups the failures of one check on one case with one status.
