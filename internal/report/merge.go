@@ -1,0 +1,243 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Merge combines the reports of the shards of one distributed run into one.
+// Counts add up; histograms are merged bucket by bucket, so every percentile
+// of the result is exact (as exact as each shard's); intervals are merged by
+// position; violations by (check, case, status), keeping the first examples.
+// Rates add up, since the shards ran side by side. Thresholds are not
+// carried over: the caller evaluates them again on the result.
+func Merge(rs []*Report) (*Report, error) {
+	if len(rs) == 0 {
+		return nil, errors.New("merge: no report")
+	}
+	for _, r := range rs {
+		if r.Format != Format {
+			return nil, fmt.Errorf("merge: format %q is not %s", r.Format, Format)
+		}
+		if r.Scenario.Name != rs[0].Scenario.Name || r.Scenario.Seed != rs[0].Scenario.Seed {
+			return nil, fmt.Errorf("merge: %s (seed %d) and %s (seed %d) are not shards of one run",
+				rs[0].Scenario.Name, rs[0].Scenario.Seed, r.Scenario.Name, r.Scenario.Seed)
+		}
+	}
+	m := &Report{
+		Format: Format, Tool: rs[0].Tool, Scenario: rs[0].Scenario, Target: rs[0].Target,
+		Started: rs[0].Started, Load: rs[0].Load,
+		Status: map[string]int64{}, TransportErrors: map[string]int64{}, Checks: map[string]Counts{},
+		Violations: []Violation{}, Thresholds: []Threshold{},
+	}
+	m.Scenario.Shard = ""
+	m.Load.TargetRate, m.Load.AchievedRate, m.Load.MaxInFlightSeen, m.Load.Late = 0, 0, 0, 0
+	lat, svc, lag := newHist(), newHist(), newHist()
+	for _, r := range rs {
+		if r.Started.Before(m.Started) {
+			m.Started = r.Started
+		}
+		m.DurationS = max(m.DurationS, r.DurationS)
+		m.Interrupted = m.Interrupted || r.Interrupted
+		m.Load.TargetRate += r.Load.TargetRate
+		m.Load.AchievedRate += r.Load.AchievedRate
+		m.Load.MaxInFlightSeen += r.Load.MaxInFlightSeen // an upper bound: the shards' peaks need not coincide
+		m.Load.Late += r.Load.Late
+		m.Load.Behind = m.Load.Behind || r.Load.Behind
+		addRequests(&m.Requests, r.Requests)
+		addCounts(m.Status, r.Status)
+		addCounts(m.TransportErrors, r.TransportErrors)
+		addShedding(&m.Shedding, r.Shedding)
+		for k, c := range r.Checks {
+			m.Checks[k] = Counts{Passed: m.Checks[k].Passed + c.Passed, Failed: m.Checks[k].Failed + c.Failed}
+		}
+		for _, pair := range []struct {
+			dst *hdr.Histogram
+			enc string
+		}{{lat, r.Histograms.Latency}, {svc, r.Histograms.Service}, {lag, r.Histograms.Lag}} {
+			if err := mergeEncoded(pair.dst, pair.enc); err != nil {
+				return nil, err
+			}
+		}
+		if err := mergeCases(m, r); err != nil {
+			return nil, err
+		}
+		mergeViolations(m, r)
+		if err := mergeIntervals(m, r); err != nil {
+			return nil, err
+		}
+		m.Phases = append(m.Phases, r.Phases...)
+	}
+	m.LatencyMs, m.ServiceMs, m.LagMs = summarize(lat), summarize(svc), summarize(lag)
+	m.Histograms = Histograms{Latency: encodeHist(lat), Service: encodeHist(svc), Lag: encodeHist(lag)}
+	m.Coverage = mergeCoverage(m, rs)
+	m.Passed, m.Verdict = Decide(m)
+	return m, nil
+}
+
+func addRequests(d *Requests, s Requests) {
+	d.Scheduled += s.Scheduled
+	d.Sent += s.Sent
+	d.Completed += s.Completed
+	d.Dropped += s.Dropped
+	d.TransportErrors += s.TransportErrors
+	d.Failed += s.Failed
+	d.Warmup += s.Warmup
+}
+
+func addShedding(d *Shedding, s Shedding) {
+	d.Count += s.Count
+	d.Status429 += s.Status429
+	d.Status503 += s.Status503
+	d.RetryAfter += s.RetryAfter
+	d.RetryAfterMs = max(d.RetryAfterMs, s.RetryAfterMs)
+}
+
+func addCounts(d, s map[string]int64) {
+	for k, v := range s {
+		d[k] += v
+	}
+}
+
+// mergeEncoded adds an encoded histogram into dst; "" adds nothing.
+func mergeEncoded(dst *hdr.Histogram, enc string) error {
+	if enc == "" {
+		return nil
+	}
+	h, err := hdr.Decode([]byte(enc))
+	if err != nil {
+		return fmt.Errorf("merge: histogram: %w", err)
+	}
+	if dropped := dst.Merge(h); dropped != 0 {
+		return fmt.Errorf("merge: %d values fell outside the histogram's range", dropped)
+	}
+	return nil
+}
+
+func mergeCases(m, r *Report) error {
+	for _, c := range r.Cases {
+		i := slices.IndexFunc(m.Cases, func(x Case) bool { return x.Name == c.Name })
+		if i < 0 {
+			m.Cases = append(m.Cases, Case{Name: c.Name, Expected: c.Expected, Weight: c.Weight,
+				Status: map[string]int64{}, Checks: map[string]Counts{}})
+			i = len(m.Cases) - 1
+		}
+		mc := &m.Cases[i]
+		mc.Requests += c.Requests
+		mc.Completed += c.Completed
+		mc.Failed += c.Failed
+		addCounts(mc.Status, c.Status)
+		if len(c.TransportErrors) > 0 {
+			if mc.TransportErrors == nil {
+				mc.TransportErrors = map[string]int64{}
+			}
+			addCounts(mc.TransportErrors, c.TransportErrors)
+		}
+		for k, n := range c.Checks {
+			mc.Checks[k] = Counts{Passed: mc.Checks[k].Passed + n.Passed, Failed: mc.Checks[k].Failed + n.Failed}
+		}
+		var err error
+		if mc.Histogram, mc.LatencyMs, err = mergeInto(mc.Histogram, c.Histogram); err != nil {
+			return err
+		}
+		if mc.ServiceHistogram, mc.ServiceMs, err = mergeInto(mc.ServiceHistogram, c.ServiceHistogram); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mergeInto merges two encoded histograms and returns the result with its summary.
+func mergeInto(a, b string) (string, Summary, error) {
+	h := newHist()
+	if err := mergeEncoded(h, a); err != nil {
+		return "", Summary{}, err
+	}
+	if err := mergeEncoded(h, b); err != nil {
+		return "", Summary{}, err
+	}
+	if h.TotalCount() == 0 {
+		return "", Summary{}, nil
+	}
+	return encodeHist(h), summarize(h), nil
+}
+
+func mergeViolations(m, r *Report) {
+	for _, v := range r.Violations {
+		i := slices.IndexFunc(m.Violations, func(x Violation) bool {
+			return x.Check == v.Check && x.Case == v.Case && x.Status == v.Status
+		})
+		if i < 0 {
+			m.Violations = append(m.Violations, v)
+			continue
+		}
+		mv := &m.Violations[i]
+		mv.Count += v.Count
+		for _, e := range v.Examples {
+			if len(mv.Examples) < MaxExamples {
+				mv.Examples = append(mv.Examples, e)
+			}
+		}
+	}
+}
+
+// mergeIntervals adds r's intervals into m's, position by position: the
+// shards started together, so their n-th intervals cover the same time.
+func mergeIntervals(m, r *Report) error {
+	for i, iv := range r.Intervals {
+		if i == len(m.Intervals) {
+			m.Intervals = append(m.Intervals, Interval{StartS: iv.StartS, DurationS: iv.DurationS, Status: map[string]int64{}})
+		}
+		d := &m.Intervals[i]
+		d.DurationS = max(d.DurationS, iv.DurationS)
+		d.Scheduled += iv.Scheduled
+		d.Sent += iv.Sent
+		d.Completed += iv.Completed
+		d.Errors += iv.Errors
+		d.Violations += iv.Violations
+		d.InFlight += iv.InFlight
+		d.TargetRate += iv.TargetRate
+		addCounts(d.Status, iv.Status)
+		var err error
+		if d.Histogram, d.LatencyMs, err = mergeInto(d.Histogram, iv.Histogram); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mergeCoverage recomputes coverage from the merged counts: a status or case
+// is covered when any shard covered it.
+func mergeCoverage(m *Report, rs []*Report) Coverage {
+	cov := Coverage{StatusesSeen: []int{}, StatusesUnseen: []int{}, CasesNotRun: []string{}, CasesNeverReached: []string{}}
+	for _, k := range slices.Sorted(maps.Keys(m.Status)) {
+		if code, err := strconv.Atoi(k); err == nil {
+			cov.StatusesSeen = append(cov.StatusesSeen, code)
+		}
+	}
+	in := func(list []string, s string) bool { return slices.Contains(list, s) }
+	for _, code := range rs[0].Coverage.StatusesUnseen {
+		if _, seen := m.Status[strconv.Itoa(code)]; !seen {
+			cov.StatusesUnseen = append(cov.StatusesUnseen, code)
+		}
+	}
+	cov.CasesNotRun = append(cov.CasesNotRun, rs[0].Coverage.CasesNotRun...)
+	for _, c := range m.Cases {
+		reached := false
+		for code, n := range c.Status {
+			s, _ := strconv.Atoi(code)
+			if n > 0 && slices.Contains(c.Expected, s) {
+				reached = true
+			}
+		}
+		if !reached && !in(cov.CasesNeverReached, c.Name) {
+			cov.CasesNeverReached = append(cov.CasesNeverReached, c.Name)
+		}
+	}
+	return cov
+}
