@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"time"
 
+	"github.com/wrtcbench/wrtcbench/internal/progress"
 	"github.com/wrtcbench/wrtcbench/internal/report"
 	"github.com/wrtcbench/wrtcbench/internal/runner"
 	"github.com/wrtcbench/wrtcbench/internal/scenarios"
@@ -71,29 +71,22 @@ func saveLoop(ctx context.Context, col *report.Collector, meta func(runner.Summa
 	}
 }
 
-// startProgress shows the run's progress until ctx ends; the returned channel
-// closes when its goroutine has stopped.
-func startProgress(ctx context.Context, o *runOptions, name string, cfg runner.Config, rn *runner.Runner,
-	col *report.Collector, say func(string, ...any)) <-chan struct{} {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if o.quiet {
-			return
+// snapshot returns what the progress bar of a run shows, read from the
+// runner's counters and the collector's running totals.
+func snapshot(cfg runner.Config, rn *runner.Runner, col *report.Collector) func() progress.Snapshot {
+	return func() progress.Snapshot {
+		p, l := rn.Progress(), col.Live()
+		sn := progress.Snapshot{
+			Elapsed: p.Elapsed, Total: cfg.Duration, TargetRate: p.TargetRate, InFlight: p.InFlight,
+			Completed: l.Completed, Errors: l.Errors, Violations: l.Violations, P50: l.P50, P99: l.P99,
+			Phase: "measure",
 		}
-		t := time.NewTicker(10 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				p, l := rn.Progress(), col.Live()
-				say("wrtcbench: %s: %s sent %d, in flight %d, completed %d, errors %d, violations %d, p50 %s p99 %s",
-					name, p.Elapsed.Truncate(time.Second), p.Sent, p.InFlight, l.Completed, l.Errors, l.Violations, l.P50, l.P99)
-			}
+		if p.Elapsed < cfg.Warmup {
+			sn.Phase = "warm-up"
 		}
-	}()
-	_ = fmt.Sprint
-	return done
+		if s := p.Elapsed.Seconds(); s > 0 {
+			sn.AchievedRate = float64(p.Sent) / s
+		}
+		return sn
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/progress"
 	"github.com/wrtcbench/wrtcbench/internal/report"
 	"github.com/wrtcbench/wrtcbench/internal/scenarios"
 )
@@ -83,13 +84,16 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if len(errs) > 0 {
 		return usageError(errors.Join(errs...))
 	}
+	mode := progressMode(stdout, stderr, &o)
 	var worst error
 	for _, s := range list {
 		out := o.out
 		if out != "" && len(list) > 1 {
 			out = filepath.Join(out, s.Name)
 		}
-		err := runScenario(ctx, s, &o, out, stdout, stderr)
+		pg := progress.New(stderr, mode)
+		err := runScenario(ctx, s, &o, out, stdout, pg)
+		pg.Close()
 		switch {
 		case err == nil, errors.Is(err, errChecksFailed), errors.Is(err, errBehindSchedule):
 		case errors.Is(err, context.Canceled):
@@ -105,6 +109,20 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 	return worst
+}
+
+// progressMode picks live bars only when both output streams are terminals,
+// plain lines otherwise (CI logs), nothing with --quiet.
+func progressMode(stdout, stderr io.Writer, o *runOptions) progress.Mode {
+	file := func(w io.Writer) *os.File {
+		f, _ := w.(*os.File)
+		return f
+	}
+	m := progress.ModeFor(file(stdout), o.noProgress, o.quiet)
+	if m == progress.Bars && progress.ModeFor(file(stderr), false, false) != progress.Bars {
+		m = progress.Lines
+	}
+	return m
 }
 
 // loadContract reads --contract, or takes the project's contract.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/wrtcbench/wrtcbench/internal/curl"
 	"github.com/wrtcbench/wrtcbench/internal/fixtures"
+	"github.com/wrtcbench/wrtcbench/internal/progress"
 	"github.com/wrtcbench/wrtcbench/internal/refserver"
 	"github.com/wrtcbench/wrtcbench/internal/report"
 	"github.com/wrtcbench/wrtcbench/internal/runner"
@@ -107,12 +108,7 @@ func unwrapOp(err error) error {
 }
 
 // runScenario runs one scenario end to end and writes its result folder.
-func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out string, stdout, stderr io.Writer) error {
-	say := func(format string, a ...any) {
-		if !o.quiet {
-			fmt.Fprintf(stderr, format+"\n", a...)
-		}
-	}
+func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out string, stdout io.Writer, pg *progress.Progress) error {
 	tg, err := resolveTarget(s)
 	if err != nil {
 		return err
@@ -141,9 +137,10 @@ func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out 
 	for _, st := range s.Fixtures.Static {
 		spec.Static = append(spec.Static, fixtures.Session{ID: st.Session, Participants: st.Participants, Publishers: st.Publishers})
 	}
-	say("wrtcbench: %s: setting up fixtures against %s", s.Name, tg.url)
+	step := pg.Step(fmt.Sprintf("%s: set up fixtures against %s", s.Name, redactURL(tg.url)))
 	setupStart := time.Now()
 	set, err := fx.Setup(ctx, spec)
+	step.Done(err)
 	setup := report.Phase{Name: "setup", DurationS: time.Since(setupStart).Seconds(), Requests: fx.Calls()}
 	if err != nil {
 		if ctx.Err() != nil {
@@ -162,13 +159,13 @@ func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out 
 		Aliases: s.Fixtures.Aliases, Mix: mix, Fixtures: set,
 	})
 	if err != nil {
-		teardown(s, fx, set, say)
+		teardown(s, fx, set, pg)
 		return usageError(err)
 	}
 
 	if tg.embedded != nil {
 		if err := tg.embedded.SetFaults(tg.faults); err != nil {
-			teardown(s, fx, set, say)
+			teardown(s, fx, set, pg)
 			return usageError(err)
 		}
 	}
@@ -180,14 +177,14 @@ func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out 
 		if tg.embedded != nil {
 			_ = tg.embedded.SetFaults(refserver.Faults{}) // cannot fail: no faults
 		}
-		return teardown(s, fx, set, say)
+		return teardown(s, fx, set, pg)
 	}
 	defer func() {
 		if !tornDown {
 			down()
 		}
 	}()
-	res, runErr := fire(ctx, s, o, plan, client, tg, out, stdout, say, setup, down)
+	res, runErr := fire(ctx, s, o, plan, client, tg, out, stdout, pg, setup, down)
 	if runErr != nil {
 		return runErr
 	}
@@ -203,17 +200,19 @@ func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out 
 }
 
 // teardown deletes the fixtures that setup created, when the scenario asks.
-func teardown(s *scenarios.Scenario, fx *fixtures.Client, set *fixtures.Set, say func(string, ...any)) report.Phase {
+func teardown(s *scenarios.Scenario, fx *fixtures.Client, set *fixtures.Set, pg *progress.Progress) report.Phase {
 	ph := report.Phase{Name: "teardown"}
 	if !s.Cleanup() || s.Fixtures.Mode == "static" {
 		return ph
 	}
+	step := pg.Step(s.Name + ": tear down fixtures")
 	start, calls := time.Now(), fx.Calls()
 	ctx, cancel := context.WithTimeout(context.Background(), teardownTimeout)
 	defer cancel()
-	if err := fx.Teardown(ctx, set); err != nil {
+	err := fx.Teardown(ctx, set)
+	step.Done(err)
+	if err != nil {
 		ph.Error = err.Error()
-		say("wrtcbench: %s: teardown: %v", s.Name, err)
 	}
 	ph.DurationS, ph.Requests = time.Since(start).Seconds(), fx.Calls()-calls
 	return ph
@@ -221,7 +220,7 @@ func teardown(s *scenarios.Scenario, fx *fixtures.Client, set *fixtures.Set, say
 
 // fire runs the measured phase and writes the result folder.
 func fire(ctx context.Context, s *scenarios.Scenario, o *runOptions, plan *scenarios.Plan, client *http.Client,
-	tg *target, out string, stdout io.Writer, say func(string, ...any), setup report.Phase, down func() report.Phase) (*report.Report, error) {
+	tg *target, out string, stdout io.Writer, pg *progress.Progress, setup report.Phase, down func() report.Phase) (*report.Report, error) {
 	cfg := runnerConfig(s, o, plan)
 	cfg.Client = client
 	k := o.k
@@ -259,19 +258,20 @@ func fire(ctx context.Context, s *scenarios.Scenario, o *runOptions, plan *scena
 		defer close(saverDone)
 		saveLoop(colCtx, col, meta, rn, out)
 	}()
-	say("wrtcbench: %s: %s for %s, writing %s", s.Name, describeLoad(cfg), describeEnd(cfg), out)
-	progressDone := startProgress(colCtx, o, s.Name, cfg, rn, col, say)
+	bar := pg.Scenario(fmt.Sprintf("%s: %s for %s → %s", s.Name, describeLoad(cfg), describeEnd(cfg), out),
+		cfg.Duration, snapshot(cfg, rn, col))
 	sum, err := rn.Run(ctx)
+	bar.Done()
 	stopCol()
 	<-colDone
 	<-saverDone
-	<-progressDone
 	if err != nil {
 		return nil, err
 	}
 	col.Finish()
 	m := meta(sum)
 	m.Phases = append(m.Phases, down())
+	pg.Wait() // the bars are drawn before the summary is printed
 	rep := col.Report(m)
 	if err := report.WriteFolder(out, rep); err != nil {
 		return nil, fmt.Errorf("writing %s: %w", out, err)
