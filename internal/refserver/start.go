@@ -36,6 +36,7 @@ type Running struct {
 	srv    *http.Server
 	cancel context.CancelFunc
 	done   chan struct{} // closed when Serve has returned
+	fresh  *fresh        // connections that never carried a request
 	err    error         // Serve's error, set before done is closed
 
 	closeOnce sync.Once
@@ -77,6 +78,11 @@ func Start(ctx context.Context, cfg Config, addr string, tlsOn bool) (*Running, 
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return sctx },
 	}
+	// Shutdown waits up to five seconds for a connection that was opened but
+	// never carried a request (a client's spare); track those so Close can
+	// drop them at once instead.
+	idle := &fresh{conns: map[net.Conn]struct{}{}}
+	srv.ConnState = idle.track
 	scheme := "http"
 	if tlsOn {
 		scheme = "https"
@@ -89,6 +95,7 @@ func Start(ctx context.Context, cfg Config, addr string, tlsOn bool) (*Running, 
 		srv:       srv,
 		cancel:    cancel,
 		done:      make(chan struct{}),
+		fresh:     idle,
 	}
 	go run.serve(ln, tlsOn)
 	go func() {
@@ -121,6 +128,7 @@ func (r *Running) serve(ln net.Listener, tlsOn bool) {
 func (r *Running) Close() error {
 	r.closeOnce.Do(func() {
 		r.cancel()
+		r.fresh.closeAll()
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
 		err := r.srv.Shutdown(ctx)
@@ -145,4 +153,36 @@ func (r *Running) WriteCA(path string) error {
 		return fmt.Errorf("refserver: writing the CA certificate: %w", err)
 	}
 	return nil
+}
+
+// fresh tracks the connections that have not yet carried a request.
+type fresh struct {
+	mu     sync.Mutex
+	conns  map[net.Conn]struct{}
+	closed bool
+}
+
+func (f *fresh) track(c net.Conn, st http.ConnState) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case st == http.StateNew && f.closed:
+		c.Close()
+	case st == http.StateNew:
+		f.conns[c] = struct{}{}
+	default:
+		delete(f.conns, c)
+	}
+}
+
+// closeAll closes every connection that never carried a request, and any
+// that arrives from now on.
+func (f *fresh) closeAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closed = true
+	for c := range f.conns {
+		c.Close()
+	}
+	clear(f.conns)
 }
