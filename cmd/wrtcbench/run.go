@@ -86,13 +86,14 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	mode := progressMode(stdout, stderr, &o)
 	var worst error
+	var reps []*report.Report
 	for _, s := range list {
 		out := o.out
 		if out != "" && len(list) > 1 {
 			out = filepath.Join(out, s.Name)
 		}
 		pg := progress.New(stderr, mode)
-		err := runScenario(ctx, s, &o, out, stdout, pg)
+		err := runScenario(ctx, s, &o, out, stdout, pg, func(r *report.Report) { reps = append(reps, r) })
 		pg.Close()
 		switch {
 		case err == nil, errors.Is(err, errChecksFailed), errors.Is(err, errBehindSchedule):
@@ -108,7 +109,26 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			break
 		}
 	}
+	if len(list) > 1 && o.out != "" && len(reps) > 0 {
+		// A suite also gets one junit.xml with a testsuite per scenario.
+		if err := writeSuiteJUnit(filepath.Join(o.out, "junit.xml"), reps); err != nil {
+			worst = worse(worst, err)
+		}
+	}
 	return worst
+}
+
+// writeSuiteJUnit writes the JUnit file of a whole suite.
+func writeSuiteJUnit(path string, reps []*report.Report) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := report.RenderJUnitSuites(f, reps); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // progressMode picks live bars only when both output streams are terminals,

@@ -107,8 +107,10 @@ func unwrapOp(err error) error {
 	return err
 }
 
-// runScenario runs one scenario end to end and writes its result folder.
-func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out string, stdout io.Writer, pg *progress.Progress) error {
+// runScenario runs one scenario end to end and writes its result folder. It
+// hands the report to done, when the run got far enough to have one.
+func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out string, stdout io.Writer,
+	pg *progress.Progress, done func(*report.Report)) error {
 	tg, err := resolveTarget(s)
 	if err != nil {
 		return err
@@ -188,6 +190,7 @@ func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out 
 	if runErr != nil {
 		return runErr
 	}
+	done(res)
 	switch {
 	case res.Interrupted:
 		return context.Canceled
