@@ -4,6 +4,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // line is the Lines-mode line of a running scenario, e.g.
@@ -97,23 +100,11 @@ func fmtRate(r float64) string {
 	return strconv.FormatFloat(r, 'f', 1, 64) + "/s"
 }
 
-// fmtCount formats a count with thousands separators.
-func fmtCount(n int64) string {
-	s := itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// fmtCount formats a count with thousands separators, e.g. 12,345.
+func fmtCount(n int64) string { return counts.Sprintf("%d", n) }
+
+// counts groups digits the English way, for counts in every locale.
+var counts = message.NewPrinter(language.English)
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 

@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"github.com/wrtcbench/wrtcbench/internal/contract"
 )
 
@@ -287,23 +290,11 @@ func fmtFrac(f float64) string {
 	return strconv.FormatFloat(p, 'f', 1, 64) + "%"
 }
 
-// fmtCount formats an integer with thin grouping, e.g. 12 345.
-func fmtCount(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// fmtCount formats a count with thousands separators, e.g. 12,345.
+func fmtCount(n int64) string { return counts.Sprintf("%d", n) }
+
+// counts groups digits the English way, for counts in every locale.
+var counts = message.NewPrinter(language.English)
 
 // fmtThresholdValue formats the measured value of a threshold in the unit
 // its metric implies: milliseconds for latency, service and lag, a
