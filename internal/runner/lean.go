@@ -137,7 +137,7 @@ func (w *worker) closeConn() {
 }
 
 // readResponse reads one response (skipping 1xx interim responses) into
-// res: status, Content-Type, Retry-After and the body up to len(w.buf),
+// res: status, Content-Type, Retry-After and the body up to MaxBodyBytes,
 // counting the rest. It reports whether any byte of a response was read.
 func (w *worker) readResponse(lc *leanConn, head bool, res *Result) (started bool, err error) {
 	br := lc.br
@@ -231,15 +231,15 @@ func (w *worker) readHeader(br *bufio.Reader, status int, res *Result) (header, 
 	return h, fmt.Errorf("%w: more than %d header lines", errMalformed, maxHeadLines)
 }
 
-// readBody reads a body of n bytes (until EOF when n < 0): up to len(w.buf)
-// kept, up to maxDrain more read and counted; past that the connection is
+// readBody reads a body of n bytes (until EOF when n < 0): up to
+// MaxBodyBytes kept, up to maxDrain more read and counted; past that the connection is
 // closed rather than drained.
 func (w *worker) readBody(lc *leanConn, res *Result, n int64) error {
-	keep := len(w.buf)
+	keep := w.r.cfg.MaxBodyBytes
 	if n >= 0 {
 		keep = int(min(n, int64(keep)))
 	}
-	got, err := io.ReadFull(lc.br, w.buf[:keep])
+	got, err := io.ReadFull(lc.br, w.room(keep)[:keep])
 	res.Response.Body = w.buf[:got]
 	res.Response.BodyLen = int64(got)
 	if n < 0 {
@@ -292,12 +292,13 @@ func (w *worker) readChunked(lc *leanConn, res *Result) error {
 		if size == 0 {
 			break
 		}
-		if total+size > int64(len(w.buf))+maxDrain {
+		if total+size > int64(w.r.cfg.MaxBodyBytes)+maxDrain {
 			lc.close = true
 			res.Response.Body, res.Response.BodyLen = w.buf[:kept], total
 			return nil
 		}
-		take := int(min(size, int64(len(w.buf)-kept)))
+		take := int(min(size, int64(w.r.cfg.MaxBodyBytes-kept)))
+		w.room(kept + take)
 		if _, err := io.ReadFull(br, w.buf[kept:kept+take]); err != nil {
 			return unexpected(err)
 		}

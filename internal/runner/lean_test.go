@@ -320,3 +320,29 @@ func TestNewClientEngines(t *testing.T) {
 	_, err := NewClient(ClientConfig{Engine: "fast"})
 	assert.ErrorContains(t, err, "engine")
 }
+
+// TestBodyBufferGrows: a worker's body buffer starts small and grows, up to
+// MaxBodyBytes, for a body that needs it, on both engines and both framings.
+func TestBodyBufferGrows(t *testing.T) {
+	body := strings.Repeat("y", 3*initialBody)
+	for _, chunked := range []bool{false, true} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(500)
+			if chunked {
+				w.(http.Flusher).Flush()
+			}
+			_, _ = io.WriteString(w, body)
+		}))
+		for _, e := range engines {
+			req := &Request{Method: "PUT", URL: srv.URL + "/v1/x"}
+			for _, max := range []int{2 * initialBody, 4 * initialBody} {
+				r := sendOne(t, e.cc, req, max)
+				require.Equal(t, ErrNone, r.Err, r.ErrText)
+				want := body[:min(len(body), max)]
+				assert.Equal(t, want, string(r.Response.Body), "%s chunked=%v max=%d", e.name, chunked, max)
+				assert.Equal(t, int64(len(body)), r.Response.BodyLen, "%s chunked=%v max=%d", e.name, chunked, max)
+			}
+		}
+		srv.Close()
+	}
+}

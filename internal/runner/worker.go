@@ -28,8 +28,25 @@ type worker struct {
 	contentType string // the last Content-Type read, reused while it repeats
 }
 
+// initialBody is the size a worker's body buffer starts at; it grows, up to
+// MaxBodyBytes, when a body needs more. 256 workers with 64 KiB each would
+// otherwise keep 16 MiB live for bodies that are mostly empty.
+const initialBody = 4 << 10
+
 func (r *Runner) newWorker(id int) *worker {
-	return &worker{r: r, id: id, buf: make([]byte, r.cfg.MaxBodyBytes)}
+	return &worker{r: r, id: id, buf: make([]byte, min(initialBody, r.cfg.MaxBodyBytes))}
+}
+
+// room returns the worker's body buffer, grown to hold at least n bytes
+// (at most MaxBodyBytes), its contents kept.
+func (w *worker) room(n int) []byte {
+	n = min(n, w.r.cfg.MaxBodyBytes)
+	if n > len(w.buf) {
+		nb := make([]byte, min(max(n, 2*len(w.buf)), w.r.cfg.MaxBodyBytes))
+		copy(nb, w.buf)
+		w.buf = nb
+	}
+	return w.buf
 }
 
 // close releases the worker's connection.
@@ -76,8 +93,8 @@ func (w *worker) do(ctx context.Context, h hit) {
 }
 
 // roundTrip sends req with net/http and reads the response into
-// res.Response, keeping at most len(w.buf) bytes of the body and counting
-// the rest.
+// res.Response, keeping at most MaxBodyBytes of the body and counting the
+// rest.
 func (w *worker) roundTrip(ctx context.Context, req *Request, res *Result) error {
 	var body io.Reader
 	if req.Body != nil {
@@ -95,7 +112,9 @@ func (w *worker) roundTrip(ctx context.Context, req *Request, res *Result) error
 	if err != nil {
 		return err
 	}
-	hr.Header = req.Header
+	if req.Header != nil { // NewRequest's own is empty, not nil, as RoundTrip needs
+		hr.Header = req.Header
+	}
 	var resp *http.Response
 	if t != nil && hr.URL.User == nil { // the client sets Authorization from user info
 		resp, err = t.std.RoundTrip(hr)
@@ -111,8 +130,13 @@ func (w *worker) roundTrip(ctx context.Context, req *Request, res *Result) error
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 		res.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
-	n, err := io.ReadFull(resp.Body, w.buf)
-	res.Response.Body = w.buf[:n]
+	size := w.r.cfg.MaxBodyBytes
+	if resp.ContentLength >= 0 {
+		size = int(min(resp.ContentLength, int64(size)))
+	}
+	buf := w.room(size)[:size]
+	n, err := io.ReadFull(resp.Body, buf)
+	res.Response.Body = buf[:n]
 	res.Response.BodyLen = int64(n)
 	switch {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
