@@ -7,6 +7,12 @@
 // (coordinated omission is corrected); the service time from the actual send
 // is kept beside it.
 //
+// The open-model scheduler sleeps on a precise kernel timer (Timer) and
+// flags a run whose own scheduling fell behind (Summary.Behind). Plain-HTTP
+// requests go out on a lean HTTP/1.1 engine, one kept-alive connection per
+// worker and no allocation per request; TLS and HTTP/2 go through net/http
+// (ClientConfig.Engine).
+//
 // The runner does not parse scenarios, set up fixtures, aggregate results or
 // render reports: it imports neither the scenarios nor the report package.
 package runner
