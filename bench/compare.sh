@@ -87,6 +87,13 @@ stop_target() {
 	target_pid=""
 	cat "$work/target.err" 2>/dev/null || true
 }
+# stop_target_svc stops the target and sets svc to its p99 service time in
+# µs. (Not in a $(...) subshell: only the shell that started the target can
+# wait for it to print.)
+stop_target_svc() {
+	stop_target >"$work/target.last"
+	svc=$(awk '{print $8}' "$work/target.last")
+}
 
 # gen NAME CMD...: runs a generator on CPU 1 under /usr/bin/time; leaves
 # "user sys maxrss_kB elapsed" in $work/NAME.time and, every 0.5 s, a sample
@@ -164,20 +171,23 @@ say "(b) fixed 5000 req/s, ${dur}s each"
 if [ -n "$have_vegeta" ]; then
 	start_target
 	gen b_vegeta "$have_vegeta" attack -targets "$work/targets.txt" -rate 5000/s -duration "${dur}s"
+	stop_target_svc
 	row b vegeta "$(vegeta_fig b_vegeta "r['rate']")" "$(cpu_of b_vegeta)" "$(vegeta_fig b_vegeta "r['requests']")" \
-		"$(vegeta_fig b_vegeta "r['latencies']['99th']/1e6")" "$(stop_target | awk '{print $8}')" "$(steady b_vegeta 5000)"
+		"$(vegeta_fig b_vegeta "r['latencies']['99th']/1e6")" "$svc" "$(steady b_vegeta 5000)"
 fi
 if [ -n "$have_hey" ]; then
 	start_target
 	gen b_hey "$have_hey" -z "${dur}s" -c 50 -q 100 -m PUT -T application/json -H "Authorization: $auth" -D "$work/body.json" "$url"
+	stop_target_svc
 	row b hey "$(awk '/Requests\/sec/ {print $2}' "$work/b_hey.stdout")" "$(cpu_of b_hey)" \
 		"$(grep -oE '\[204\][[:space:]]+[0-9]+' "$work/b_hey.stdout" | awk '{print $2}')" \
-		"$(awk '/99%+ in/ {print $3*1000}' "$work/b_hey.stdout")" "$(stop_target | awk '{print $8}')" "$(steady b_hey 5000)"
+		"$(awk '/99%+ in/ {print $3*1000}' "$work/b_hey.stdout")" "$svc" "$(steady b_hey 5000)"
 fi
 start_target
 wrtc b_wrtcbench open.yaml 5000/s
+stop_target_svc
 row b wrtcbench "$(wrtc_fig b_wrtcbench "(q['sent']+q['warmup'])/r['duration_s']")" "$(cpu_of b_wrtcbench)" \
-	"$(wrtc_fig b_wrtcbench "q['sent']+q['warmup']")" "$(wrtc_fig b_wrtcbench "r['latency_ms']['p99']")" "$(stop_target | awk '{print $8}')" "$(steady b_wrtcbench 5000)"
+	"$(wrtc_fig b_wrtcbench "q['sent']+q['warmup']")" "$(wrtc_fig b_wrtcbench "r['latency_ms']['p99']")" "$svc" "$(steady b_wrtcbench 5000)"
 
 # --- (c) open model at 1k, 5k, 10k req/s on one core ------------------------------
 say "(c) open model at 1000, 5000, 10000 req/s, ${dur}s each"
