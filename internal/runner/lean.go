@@ -46,9 +46,11 @@ var errMalformed = errors.New("malformed HTTP response")
 var aLongTimeAgo = time.Unix(1, 0)
 
 // roundTripLean sends the rendered request wr and reads its response into
-// res. A request that fails on a reused connection before any byte of the
-// response arrived is sent once more on a new one, as net/http does: the
-// server may have closed the idle connection as the request went out.
+// res. A request whose reused connection turns out closed (a clean EOF
+// before any byte of the response) is sent once more on a new one, as
+// net/http does: the server may have closed the idle connection as the
+// request went out. Nothing else is retried: a reset, a timeout or a broken
+// response is the target's answer, and is recorded.
 func (w *worker) roundTripLean(ctx context.Context, wr *wire, res *Result) error {
 	if wr.err != nil {
 		return wr.err
@@ -63,7 +65,7 @@ func (w *worker) roundTripLean(ctx context.Context, wr *wire, res *Result) error
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if attempt == 0 && reused && !started && Classify(ctx, err) != ErrTimeout {
+		if attempt == 0 && reused && !started && errors.Is(err, io.EOF) {
 			res.Response, res.RetryAfter = contract.Response{}, 0
 			continue
 		}

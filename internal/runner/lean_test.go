@@ -346,3 +346,24 @@ func TestBodyBufferGrows(t *testing.T) {
 		srv.Close()
 	}
 }
+
+// TestLeanDoesNotRetryResets: a connection reset by the target is its
+// answer, recorded once; only a kept connection found closed is retried.
+func TestLeanDoesNotRetryResets(t *testing.T) {
+	var seen atomic.Int32
+	url := rawServer(t, func(c net.Conn, br *bufio.Reader) {
+		for readRequest(br) == nil {
+			if seen.Add(1) == 2 {
+				_ = c.(*net.TCPConn).SetLinger(0) // close with RST
+				return
+			}
+			_, _ = io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
+		}
+	})
+	req := &Request{Method: "PUT", URL: url + "/v1/x", Body: []byte("{}")}
+	rs := sendMany(t, ClientConfig{}, []*Request{req, req, req}, 1024)
+	assert.Equal(t, ErrNone, rs[0].Err)
+	assert.Equal(t, ErrReset, rs[1].Err, rs[1].ErrText)
+	assert.Equal(t, ErrNone, rs[2].Err)
+	assert.Equal(t, int32(3), seen.Load(), "each request reached the target once")
+}
