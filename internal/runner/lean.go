@@ -10,8 +10,6 @@ import (
 	"net"
 	"strconv"
 	"time"
-
-	"github.com/wrtcbench/wrtcbench/internal/contract"
 )
 
 // The lean HTTP/1.1 engine. Each worker owns at most one kept-alive
@@ -46,31 +44,29 @@ var errMalformed = errors.New("malformed HTTP response")
 var aLongTimeAgo = time.Unix(1, 0)
 
 // roundTripLean sends the rendered request wr and reads its response into
-// res. A request whose reused connection turns out closed (a clean EOF
-// before any byte of the response) is sent once more on a new one, as
-// net/http does: the server may have closed the idle connection as the
-// request went out. Nothing else is retried: a reset, a timeout or a broken
-// response is the target's answer, and is recorded.
+// res. Nothing is ever sent twice: a kept connection the server has closed
+// while it sat idle is found out before the request is written (see
+// peerClosed) and replaced, and every failure after the write — a reset, an
+// EOF, a timeout, a broken response — is the target's answer, and recorded.
+// (net/http resends a PUT on a closed kept connection only when nothing was
+// written either.)
 func (w *worker) roundTripLean(ctx context.Context, wr *wire, res *Result) error {
 	if wr.err != nil {
 		return wr.err
 	}
 	deadline := time.Now().Add(w.r.timeout)
-	for attempt := 0; ; attempt++ {
-		reused, started, err := w.exchange(ctx, wr, deadline, res)
-		if err == nil {
-			return nil
-		}
-		w.closeConn()
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if attempt == 0 && reused && !started && errors.Is(err, io.EOF) {
-			res.Response, res.RetryAfter = contract.Response{}, 0
-			continue
-		}
-		return err
+	if lc := w.lc; lc != nil && (lc.br.Buffered() > 0 || peerClosed(lc.c)) {
+		w.closeConn() // closed while idle, or unasked-for bytes: not reusable
 	}
+	_, _, err := w.exchange(ctx, wr, deadline, res)
+	if err == nil {
+		return nil
+	}
+	w.closeConn()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
 }
 
 // exchange does one attempt of roundTripLean. reused says whether the

@@ -248,25 +248,66 @@ func TestLeanTransportFailures(t *testing.T) {
 }
 
 // TestLeanInterimAndStaleConnection: a 100 Continue before the answer is
-// skipped, and a kept connection the server closed while idle is replaced
-// without failing the request.
+// skipped, and a kept connection the server closed while idle is found out
+// before the next request is written and replaced, without failing it and
+// without sending anything twice.
 func TestLeanInterimAndStaleConnection(t *testing.T) {
-	var conns atomic.Int32
+	var conns, requests atomic.Int32
+	closed := make(chan struct{}, 3)
 	url := rawServer(t, func(c net.Conn, br *bufio.Reader) {
 		conns.Add(1)
 		if readRequest(br) != nil {
 			return
 		}
+		requests.Add(1)
 		_, _ = io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n")
-		// Then close: the next request finds the connection gone.
+		_ = c.Close() // the next request finds the connection gone
+		closed <- struct{}{}
 	})
 	req := &Request{Method: "PUT", URL: url + "/v1/x", Body: []byte("{}")}
-	rs := sendMany(t, ClientConfig{}, []*Request{req, req, req}, 1024)
-	for i, r := range rs {
+	client, err := NewClient(ClientConfig{})
+	require.NoError(t, err)
+	rec := &collect{}
+	rn, err := New(Config{
+		Model: Closed, Concurrency: 1, Requests: 1,
+		Cases:    []CaseSpec{{Name: "subscribe_all", Expect: contract.NewStatusSet(204)}},
+		Contract: contract.Builtin(), Client: client,
+		Source:   SourceFunc(func(uint64) *Request { return req }), Recorder: rec,
+	})
+	require.NoError(t, err)
+	rn.start = time.Now()
+	w := rn.newWorker(0)
+	defer w.close()
+	for i := range 3 {
+		w.do(context.Background(), rn.hitFor(uint64(i), 0))
+		<-closed // the server's close is done before the next request goes out
+	}
+	for i, r := range rec.all {
 		assert.Equal(t, ErrNone, r.Err, "request %d: %s", i, r.ErrText)
 		assert.Equal(t, 204, r.Response.Status, "request %d", i)
 	}
 	assert.Equal(t, int32(3), conns.Load(), "one connection per request")
+	assert.Equal(t, int32(3), requests.Load(), "nothing was sent twice")
+}
+
+// TestLeanDoesNotResendAfterClose: a server that reads the request and
+// closes without answering gets an EOF recorded, not the request again.
+func TestLeanDoesNotResendAfterClose(t *testing.T) {
+	var requests atomic.Int32
+	url := rawServer(t, func(c net.Conn, br *bufio.Reader) {
+		for readRequest(br) == nil {
+			if requests.Add(1) == 2 {
+				return // read the second request, then close without a word
+			}
+			_, _ = io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
+		}
+	})
+	req := &Request{Method: "PUT", URL: url + "/v1/x", Body: []byte("{}")}
+	rs := sendMany(t, ClientConfig{}, []*Request{req, req, req}, 1024)
+	assert.Equal(t, ErrNone, rs[0].Err)
+	assert.Equal(t, ErrEOF, rs[1].Err, rs[1].ErrText)
+	assert.Equal(t, ErrNone, rs[2].Err)
+	assert.Equal(t, int32(3), requests.Load(), "each request reached the target once")
 }
 
 // TestLeanCancel: cancelling the run ends a request in flight at once, and
