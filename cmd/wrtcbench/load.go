@@ -51,10 +51,13 @@ func runnerConfig(s *scenarios.Scenario, o *runOptions, plan *scenarios.Plan) ru
 	return cfg
 }
 
-// saveLoop rewrites report.json every few intervals while the run goes on.
+// saveEvery is how often a partial report.json is written during a run.
+const saveEvery = 10 * time.Second
+
+// saveLoop rewrites a partial report.json (no histograms: they would cost
+// the generator CPU while it measures) every saveEvery while the run goes on.
 func saveLoop(ctx context.Context, col *report.Collector, meta func(runner.Summary) report.Meta, rn *runner.Runner, out string) {
-	const every = 5 * time.Second
-	t := time.NewTicker(every)
+	t := time.NewTicker(saveEvery)
 	defer t.Stop()
 	for {
 		select {
@@ -64,7 +67,7 @@ func saveLoop(ctx context.Context, col *report.Collector, meta func(runner.Summa
 			p := rn.Progress()
 			sum := runner.Summary{Start: time.Now().Add(-p.Elapsed), Elapsed: p.Elapsed, Scheduled: p.Scheduled,
 				Sent: p.Sent, Dropped: p.Dropped, MaxInFlightSeen: p.MaxInFlight, Interrupted: true}
-			rep := col.Report(meta(sum))
+			rep := col.PartialReport(meta(sum))
 			rep.Verdict = "running: partial report"
 			_ = report.WriteJSONFile(out, rep) // best effort; the final write reports its errors
 		}

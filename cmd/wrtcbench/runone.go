@@ -248,14 +248,24 @@ func fire(ctx context.Context, s *scenarios.Scenario, o *runOptions, plan *scena
 	meta := func(sum runner.Summary) report.Meta {
 		return reportMeta(s, o, cfg, tg, sum, setup)
 	}
+	// latency.hlog grows by one line per interval while the run goes on, so
+	// a crash loses at most the interval being filled; WriteFolder rewrites
+	// it whole at the end.
+	hlog, err := os.Create(filepath.Join(out, "latency.hlog"))
+	if err != nil {
+		return nil, err
+	}
+	defer hlog.Close()
+	if hw, err := report.NewHlogWriter(hlog, s.Name, time.Now()); err == nil {
+		col.OnInterval = func(iv report.Interval) { _ = hw.Interval(iv) } // best effort: the final write reports errors
+	}
 	colCtx, stopCol := context.WithCancel(context.Background())
 	colDone := make(chan struct{})
 	go func() {
 		defer close(colDone)
 		col.Run(colCtx, rn.Progress)
 	}()
-	// Keep report.json current during the run, so a crash loses at most the
-	// last few intervals.
+	// Keep a partial report.json current during the run.
 	saverDone := make(chan struct{})
 	go func() {
 		defer close(saverDone)
@@ -272,6 +282,7 @@ func fire(ctx context.Context, s *scenarios.Scenario, o *runOptions, plan *scena
 		return nil, err
 	}
 	col.Finish()
+	_ = hlog.Close() // WriteFolder replaces it with the whole log
 	m := meta(sum)
 	m.Phases = append(m.Phases, down())
 	pg.Wait() // the bars are drawn before the summary is printed

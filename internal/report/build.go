@@ -28,7 +28,15 @@ type Meta struct {
 }
 
 // Report builds the report of everything recorded so far. Call Finish first.
-func (c *Collector) Report(m Meta) *Report {
+func (c *Collector) Report(m Meta) *Report { return c.build(m, false) }
+
+// PartialReport builds a report of what was folded so far, while the run
+// goes on, leaving out every histogram (the interval histograms are in the
+// live latency.hlog): it costs the generator no histogram encoding, so it
+// can be saved often without disturbing the measurement.
+func (c *Collector) PartialReport(m Meta) *Report { return c.build(m, true) }
+
+func (c *Collector) build(m Meta, partial bool) *Report {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a := c.agg
@@ -43,8 +51,14 @@ func (c *Collector) Report(m Meta) *Report {
 		Status: statusMap(a.status), TransportErrors: map[string]int64{}, Shedding: a.shed,
 		LatencyMs: summarize(a.lat), ServiceMs: summarize(a.svc), LagMs: summarize(a.lag),
 		Checks: map[string]Counts{}, Violations: []Violation{}, Thresholds: []Threshold{},
-		Intervals:  slices.Clone(a.intervals),
-		Histograms: Histograms{Latency: encodeHist(a.lat), Service: encodeHist(a.svc), Lag: encodeHist(a.lag)},
+		Intervals: slices.Clone(a.intervals),
+	}
+	if partial {
+		for i := range r.Intervals {
+			r.Intervals[i].Histogram = ""
+		}
+	} else {
+		r.Histograms = Histograms{Latency: encodeHist(a.lat), Service: encodeHist(a.svc), Lag: encodeHist(a.lag)}
 	}
 	r.Load.MaxInFlightSeen = m.Summary.MaxInFlightSeen
 	r.Load.Late = m.Summary.Late
@@ -64,7 +78,7 @@ func (c *Collector) Report(m Meta) *Report {
 		}
 	}
 	for i, ca := range a.cases {
-		r.Cases = append(r.Cases, c.caseReport(i, &ca))
+		r.Cases = append(r.Cases, c.caseReport(i, &ca, partial))
 	}
 	// Violations in a stable order: by check, then case, then status.
 	keys := slices.Clone(a.vorder)
@@ -82,7 +96,7 @@ func (c *Collector) Report(m Meta) *Report {
 	return r
 }
 
-func (c *Collector) caseReport(i int, ca *caseAgg) Case {
+func (c *Collector) caseReport(i int, ca *caseAgg, partial bool) Case {
 	meta := c.cases[i]
 	cr := Case{
 		Name: meta.Name, Expected: meta.Expect.Codes(), Weight: meta.Weight,
@@ -102,7 +116,7 @@ func (c *Collector) caseReport(i int, ca *caseAgg) Case {
 			cr.Checks[contract.Check(ch).String()] = n
 		}
 	}
-	if ca.lat.TotalCount() > 0 {
+	if ca.lat.TotalCount() > 0 && !partial {
 		cr.Histogram = encodeHist(ca.lat)
 		cr.ServiceHistogram = encodeHist(ca.svc)
 	}

@@ -54,6 +54,10 @@ type Collector struct {
 	// copies a failing response only while fewer than MaxExamples were kept.
 	taken [][contract.NumChecks][600]atomic.Uint32
 
+	// OnInterval, when set before Run, receives each interval as it closes,
+	// on the aggregating goroutine, outside the lock.
+	OnInterval func(Interval)
+
 	mu    sync.Mutex // guards agg and start
 	agg   *aggregate
 	start time.Time // when Run began: the origin of the intervals
@@ -179,6 +183,15 @@ func (c *Collector) Finish() { c.flush() }
 // flush moves every shard's records into the aggregate and closes the
 // current interval.
 func (c *Collector) flush() {
+	iv := c.fold()
+	if c.OnInterval != nil {
+		c.OnInterval(iv)
+	}
+}
+
+// fold moves the shards' records into the aggregate, closes the interval
+// and returns it.
+func (c *Collector) fold() Interval {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, s := range c.shards {
@@ -196,6 +209,7 @@ func (c *Collector) flush() {
 		c.start = time.Now()
 	}
 	c.agg.closeInterval(time.Since(c.start))
+	return c.agg.intervals[len(c.agg.intervals)-1]
 }
 
 // Live is what the progress display needs while a run goes on.

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 )
@@ -29,50 +30,75 @@ import (
 // change, and our values are microseconds. The payload is the interval's
 // histogram exactly as report.json stores it.
 func WriteHlog(w io.Writer, r *Report) error {
+	hw, err := NewHlogWriter(w, r.Scenario.Name, r.Started)
+	if err != nil {
+		return err
+	}
+	for i, iv := range r.Intervals {
+		if err := hw.Interval(iv); err != nil {
+			return fmt.Errorf("hlog: interval %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// HlogWriter writes an HdrHistogram interval log one interval at a time, so
+// that a run can append to latency.hlog as it goes: a crash then loses at
+// most the interval being filled.
+type HlogWriter struct {
+	w     io.Writer
+	fracS float64 // the sub-second part of the start time, added to every offset
+	empty string  // an encoded empty histogram, for intervals that recorded nothing
+}
+
+// NewHlogWriter writes the log's header for a run named name that started
+// at started, and returns a writer for its intervals.
+func NewHlogWriter(w io.Writer, name string, started time.Time) (*HlogWriter, error) {
 	lw := hdr.NewHistogramLogWriter(w)
-	startMs := r.Started.UnixMilli()
-	if r.Started.IsZero() {
+	startMs := started.UnixMilli()
+	if started.IsZero() {
 		startMs = 0
 	}
 	// The writer prints the base time in whole seconds; the sub-second rest
 	// of the start time is added to every interval's offset instead.
 	baseMs := startMs - startMs%1000
-	fracS := float64(startMs-baseMs) / 1000
 	for _, err := range []error{
 		lw.OutputLogFormatVersion(),
-		lw.OutputComment(fmt.Sprintf("[wrtcbench %s: latency from the scheduled send, microseconds]", r.Scenario.Name)),
+		lw.OutputComment(fmt.Sprintf("[wrtcbench %s: latency from the scheduled send, microseconds]", name)),
 		lw.OutputStartTime(startMs),
 		lw.OutputBaseTime(baseMs),
 		lw.OutputLegend(),
 	} {
 		if err != nil {
-			return fmt.Errorf("hlog: %w", err)
+			return nil, fmt.Errorf("hlog: %w", err)
 		}
 	}
-	var empty string
-	for i, iv := range r.Intervals {
-		h, err := decodeHistogram(iv.Histogram)
-		if err != nil {
-			return fmt.Errorf("hlog: interval %d: %w", i, err)
-		}
-		payload := iv.Histogram
-		var maxMs float64
-		if h == nil {
-			if empty == "" {
-				b, err := hdr.New(emptyHistLowest, emptyHistHighest, emptyHistDigits).Encode(hdr.V2CompressedEncodingCookieBase)
-				if err != nil {
-					return fmt.Errorf("hlog: encode an empty histogram: %w", err)
-				}
-				empty = string(b)
+	return &HlogWriter{w: w, fracS: float64(startMs-baseMs) / 1000}, nil
+}
+
+// Interval writes one interval's line.
+func (hw *HlogWriter) Interval(iv Interval) error {
+	h, err := decodeHistogram(iv.Histogram)
+	if err != nil {
+		return err
+	}
+	payload := iv.Histogram
+	var maxMs float64
+	if h == nil {
+		if hw.empty == "" {
+			b, err := hdr.New(emptyHistLowest, emptyHistHighest, emptyHistDigits).Encode(hdr.V2CompressedEncodingCookieBase)
+			if err != nil {
+				return fmt.Errorf("hlog: encode an empty histogram: %w", err)
 			}
-			payload = empty
-		} else if h.TotalCount() > 0 {
-			maxMs = float64(h.Max()) / 1000
+			hw.empty = string(b)
 		}
-		// The same line format as HdrHistogram's Java HistogramLogWriter.
-		if _, err := fmt.Fprintf(w, "%.3f,%.3f,%.3f,%s\n", iv.StartS+fracS, iv.DurationS, maxMs, payload); err != nil {
-			return fmt.Errorf("hlog: %w", err)
-		}
+		payload = hw.empty
+	} else if h.TotalCount() > 0 {
+		maxMs = float64(h.Max()) / 1000
+	}
+	// The same line format as HdrHistogram's Java HistogramLogWriter.
+	if _, err := fmt.Fprintf(hw.w, "%.3f,%.3f,%.3f,%s\n", iv.StartS+hw.fracS, iv.DurationS, maxMs, payload); err != nil {
+		return fmt.Errorf("hlog: %w", err)
 	}
 	return nil
 }

@@ -272,7 +272,7 @@ func TestLeanInterimAndStaleConnection(t *testing.T) {
 		Model: Closed, Concurrency: 1, Requests: 1,
 		Cases:    []CaseSpec{{Name: "subscribe_all", Expect: contract.NewStatusSet(204)}},
 		Contract: contract.Builtin(), Client: client,
-		Source:   SourceFunc(func(uint64) *Request { return req }), Recorder: rec,
+		Source: SourceFunc(func(uint64) *Request { return req }), Recorder: rec,
 	})
 	require.NoError(t, err)
 	rn.start = time.Now()
