@@ -301,9 +301,12 @@ func fire(ctx context.Context, s *scenarios.Scenario, o *runOptions, plan *scena
 
 // reportMeta collects what the report needs to know about the run.
 func reportMeta(s *scenarios.Scenario, o *runOptions, cfg runner.Config, tg *target, sum runner.Summary, setup report.Phase) report.Meta {
-	window := sum.Elapsed - cfg.Warmup
+	// The measured phase runs from the end of the warm-up to the last request
+	// handed out: a generator that fell behind took longer than the schedule,
+	// and its achieved rate shows it.
+	window := sum.ScheduleEnd - cfg.Warmup
 	if cfg.Duration > 0 && !sum.Interrupted {
-		window = cfg.Duration - cfg.Warmup
+		window = max(window, cfg.Duration-cfg.Warmup)
 	}
 	m := report.Meta{
 		Tool:     report.Tool{Name: "wrtcbench", Version: version},
@@ -318,7 +321,11 @@ func reportMeta(s *scenarios.Scenario, o *runOptions, cfg runner.Config, tg *tar
 	}
 	if cfg.Model == runner.Open {
 		m.Load.Shape = cfg.Pacer.String()
-		m.TargetRate = meanRate(cfg.Pacer, cfg.Warmup, cfg.Warmup+window)
+		end := cfg.Warmup + window
+		if cfg.Duration > 0 {
+			end = min(end, cfg.Duration) // the schedule's own length, however long the run took
+		}
+		m.TargetRate = meanRate(cfg.Pacer, cfg.Warmup, end)
 	}
 	for _, t := range s.Thresholds {
 		m.Rules = append(m.Rules, ruleOf(t))

@@ -117,6 +117,7 @@ func (c *Config) Workers() int {
 type Summary struct {
 	Start           time.Time     // wall-clock start; all Result times are offsets from it
 	Elapsed         time.Duration // from start until the last response
+	ScheduleEnd     time.Duration // from start until the last request was handed out (sent or dropped)
 	Scheduled       uint64        // requests the schedule produced (sent or dropped)
 	Sent            uint64
 	Dropped         uint64
@@ -135,6 +136,7 @@ type Runner struct {
 
 	scheduled, sent, dropped, completed, late atomic.Uint64
 	inFlight, maxInFlight                     atomic.Int64
+	scheduleEnd                               atomic.Int64 // a time.Duration; set when the open-model schedule ends
 }
 
 // New returns a Runner for cfg, after validating it.
@@ -203,7 +205,10 @@ func (r *Runner) Run(ctx context.Context) (Summary, error) {
 		Start: r.start, Elapsed: time.Since(r.start),
 		Scheduled: r.scheduled.Load(), Sent: r.sent.Load(), Dropped: r.dropped.Load(),
 		MaxInFlightSeen: r.maxInFlight.Load(), Late: r.late.Load(),
-		Interrupted: interrupted,
+		Interrupted: interrupted, ScheduleEnd: time.Duration(r.scheduleEnd.Load()),
+	}
+	if s.ScheduleEnd == 0 { // closed model: the workers schedule themselves until the end
+		s.ScheduleEnd = s.Elapsed
 	}
 	s.Behind = s.Scheduled > 0 && float64(s.Late) > DefaultMaxBehindFraction*float64(s.Scheduled)
 	return s, nil
@@ -241,6 +246,7 @@ func (r *Runner) runOpen(ctx context.Context) bool {
 		}()
 	}
 	interrupted := r.schedule(ctx, hits)
+	r.scheduleEnd.Store(int64(time.Since(r.start)))
 	close(hits)
 	wg.Wait()
 	return interrupted
