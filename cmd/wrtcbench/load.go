@@ -23,6 +23,7 @@ func runnerConfig(s *scenarios.Scenario, o *runOptions, plan *scenarios.Plan) ru
 		Drop:        l.OnSaturation == "drop",
 		Concurrency: l.Concurrency,
 		ThinkTime:   l.ThinkTime,
+		Slack:       l.Slack,
 		Cases:       plan.Cases(),
 		Source:      plan,
 	}

@@ -63,8 +63,13 @@ type Config struct {
 
 	CatchUp      float64       // 0 means DefaultCatchUp
 	MaxOvershoot time.Duration // 0 means DefaultMaxOvershoot
-	Timer        Timer         // how the open-model scheduler sleeps; the zero value is TimerPrecise
-	MaxBodyBytes int           // 0 means DefaultMaxBodyBytes
+	// Slack lets the open-model scheduler send a request up to this late so
+	// that it goes out in one wake-up with the next: fewer wake-ups, less CPU
+	// per request at high rates, at the price of up to Slack of lag. 0 sends
+	// every request at its due time.
+	Slack        time.Duration
+	Timer        Timer // how the open-model scheduler sleeps; the zero value is TimerPrecise
+	MaxBodyBytes int   // 0 means DefaultMaxBodyBytes
 
 	Cases    []CaseSpec
 	Contract *contract.Contract
@@ -288,7 +293,16 @@ func (r *Runner) schedule(ctx context.Context, hits chan<- hit) (interrupted boo
 			}
 		}
 		if earliest > now {
-			if !w.wait(ctx, earliest) {
+			wake := earliest
+			if r.cfg.Slack > 0 && earliest == due {
+				// Coalesce: when the next request falls due within Slack,
+				// wake for it and send both in one batch; this one goes out
+				// at most Slack late, and its lag says so.
+				if next, stop := r.cfg.Pacer.Pace(0, n+1); !stop && next-due <= r.cfg.Slack {
+					wake = next
+				}
+			}
+			if !w.wait(ctx, wake) {
 				return true
 			}
 			now = r.since()

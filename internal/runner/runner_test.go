@@ -239,3 +239,35 @@ func TestParseRetryAfter(t *testing.T) {
 	assert.Equal(t, time.Duration(0), parseRetryAfter("soon", now))
 	assert.Equal(t, time.Duration(0), parseRetryAfter("", now))
 }
+
+// TestSlackCoalescesWakeUps: with slack, a request whose successor falls due
+// within it waits for the successor and both go out together, at most slack
+// late; without slack every request goes out on time.
+func TestSlackCoalescesWakeUps(t *testing.T) {
+	for _, slack := range []time.Duration{0, 250 * time.Microsecond} {
+		synctest.Test(t, func(t *testing.T) {
+			rec := &collect{}
+			cfg := testConfig(func(r *http.Request) (*http.Response, error) {
+				return answer(r, 204, ""), nil
+			}, rec)
+			cfg.Timer = TimerRuntime // fake time needs Go's own timers
+			cfg.Pacer, cfg.Duration, cfg.Slack = Constant{PerSecond: 5000}, 100*time.Millisecond, slack
+			rn, err := New(cfg)
+			require.NoError(t, err)
+			sum, err := rn.Run(context.Background())
+			require.NoError(t, err)
+			require.Equal(t, uint64(500), sum.Sent, "slack changes when, never how many")
+			sends := map[time.Duration]int{}
+			for _, r := range rec.sorted() {
+				assert.LessOrEqual(t, r.Lag(), slack, "request %d went out %s late", r.Seq, r.Lag())
+				sends[r.Sent]++
+			}
+			if slack == 0 {
+				assert.Len(t, sends, 500, "every request at its own time")
+			} else {
+				// Request 0 is due at once and goes alone; the rest go in pairs.
+				assert.Len(t, sends, 251, "requests 200µs apart go out in pairs")
+			}
+		})
+	}
+}

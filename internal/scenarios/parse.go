@@ -524,7 +524,7 @@ func (d *decoder) strList(dst *[]string) func(*yaml.Node, string) {
 // Allowed keys of each block, in the order messages list them.
 var (
 	topKeys      = []string{"name", "description", "target", "fixtures", "load", "mix", "thresholds"}
-	loadKeyOrder = []string{"model", "rate", "stages", "duration", "requests", "warmup", "max_in_flight", "on_saturation", "concurrency", "seed", "think_time"}
+	loadKeyOrder = []string{"model", "rate", "stages", "duration", "requests", "warmup", "max_in_flight", "on_saturation", "concurrency", "seed", "think_time", "slack"}
 )
 
 // scenario decodes the root mapping.
@@ -645,6 +645,7 @@ func (d *decoder) load(n *yaml.Node, path string, l *LoadSpec) {
 			l.Seed, l.SeedSet = seed, true
 		},
 		"think_time": d.duration(&l.ThinkTime, false),
+		"slack":      d.duration(&l.Slack, false),
 	}
 	list := make([]field, len(loadKeyOrder))
 	for i, k := range loadKeyOrder {

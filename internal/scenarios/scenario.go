@@ -41,6 +41,8 @@ const (
 	Embedded = "embedded"
 	// ProductionHost is the host of Bandwidth's production WebRTC API.
 	ProductionHost = "api.webrtc.bandwidth.com"
+	// MaxSlack bounds load.slack.
+	MaxSlack = 10 * time.Millisecond
 	// MaxParticipantsPerSession is the API's limit of participants in one session.
 	MaxParticipantsPerSession = 20
 )
@@ -169,6 +171,11 @@ type LoadSpec struct {
 	Concurrency int
 	// ThinkTime is each worker's pause between requests (closed model).
 	ThinkTime time.Duration
+	// Slack lets the open-model scheduler send a request up to this late so
+	// that it shares a wake-up with the next one: less CPU per request at
+	// high rates, at the price of up to Slack of lag. Zero sends every
+	// request at its due time.
+	Slack time.Duration
 	// Seed seeds request generation. When SeedSet is false and Seed is zero,
 	// it defaults to DefaultSeed.
 	Seed uint64

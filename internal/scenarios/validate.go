@@ -265,6 +265,9 @@ func (l LoadSpec) check(p *problems) {
 		if l.Concurrency != 0 {
 			p.add("load.concurrency", "applies to the closed model only; set model: closed or remove it")
 		}
+		if l.Slack > MaxSlack {
+			p.add("load.slack", "%s is more than %s; slack trades a little lag for CPU, it is not a pacing tool", l.Slack, MaxSlack)
+		}
 		if l.ThinkTime != 0 {
 			p.add("load.think_time", "applies to the closed model only; set model: closed or remove it")
 		}
@@ -277,6 +280,9 @@ func (l LoadSpec) check(p *problems) {
 		}
 		if len(l.Stages) > 0 {
 			p.add("load.stages", "apply to the open model only; the closed model's pace is set by concurrency and think_time")
+		}
+		if l.Slack != 0 {
+			p.add("load.slack", "applies to the open model only; remove it")
 		}
 		if l.ThinkTime < 0 {
 			p.add("load.think_time", "%s must not be negative", l.ThinkTime)

@@ -51,6 +51,11 @@ func TestValidateAfterOverrides(t *testing.T) {
 		{"closed without concurrency", func(s *Scenario) { s.Load.Model, s.Load.Rate = "closed", Rate{} },
 			"load.concurrency: the closed model needs concurrency of at least 1"},
 		{"closed with concurrency", func(s *Scenario) { s.Load.Model, s.Load.Rate, s.Load.Concurrency = "closed", Rate{}, 2 }, ""},
+		{"slack", func(s *Scenario) { s.Load.Slack = 250 * time.Microsecond }, ""},
+		{"too much slack", func(s *Scenario) { s.Load.Slack = time.Second }, "load.slack: 1s is more than 10ms"},
+		{"slack in the closed model", func(s *Scenario) {
+			s.Load.Model, s.Load.Rate, s.Load.Concurrency, s.Load.Slack = "closed", Rate{}, 2, time.Millisecond
+		}, "load.slack: applies to the open model only"},
 		{"unknown model", func(s *Scenario) { s.Load.Model = "burst" }, `load.model: "burst" is not allowed; use open or closed`},
 		{"stages sum must match duration", func(s *Scenario) {
 			s.Load.Rate = Rate{}
