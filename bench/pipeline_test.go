@@ -66,6 +66,13 @@ func BenchmarkPipeline(b *testing.B) {
 		}
 		cfg.Model, cfg.Concurrency, cfg.MaxInFlight = runner.Open, 0, 256
 		cfg.Pacer = runner.Constant{PerSecond: rate}
+		if v := os.Getenv("WRTC_BENCH_SLACK"); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				b.Fatalf("WRTC_BENCH_SLACK: %v", err)
+			}
+			cfg.Slack = d
+		}
 		if os.Getenv("WRTC_BENCH_TIMER") == "runtime" {
 			cfg.Timer = runner.TimerRuntime
 		}
