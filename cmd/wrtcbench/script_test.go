@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -30,6 +31,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"reportcheck": cmdReportCheck,
 			"wrtc":        cmdWrtc,
+			"waitfor":     cmdWaitFor,
 		},
 		Setup: func(env *testscript.Env) error {
 			repo, err := filepath.Abs("../..")
@@ -58,6 +60,25 @@ func cmdWrtc(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("wrtcbench exited %d, want %d", got, want)
 	}
+}
+
+// cmdWaitFor waits until a file exists: `waitfor FILE [SECONDS]` (default 20).
+func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: waitfor FILE [SECONDS]")
+	}
+	limit := 20 * time.Second
+	if len(args) > 1 {
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		limit = time.Duration(n) * time.Second
+	}
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+			return
+		}
+	}
+	ts.Fatalf("%s did not appear within %s", args[0], limit)
 }
 
 // cmdReportCheck checks the invariants of a report.json every run must keep:
