@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/wrtcbench/wrtcbench/internal/refserver"
+	"github.com/wrtcbench/wrtcbench/internal/scenarios"
+)
+
+// target is a resolved target: where to send, as whom, and what to stop after.
+type target struct {
+	url, account, username, password string
+	close                            func()
+	// embedded is the in-process reference API, when there is one, and
+	// faults what it injects during the measured phase only: setup and
+	// teardown go through a faultless server.
+	embedded *refserver.Server
+	faults   refserver.Faults
+}
+
+// resolveTarget starts the embedded reference API when the scenario asks for
+// it, and reads the credentials.
+func resolveTarget(s *scenarios.Scenario) (*target, error) {
+	t := &target{url: s.Target.URL, account: s.Target.AccountID, username: s.Target.Username,
+		password: s.Target.Password, close: func() {}}
+	if !s.Target.IsEmbedded() {
+		return t, nil
+	}
+	cfg := refserver.Config{Seed: int64(s.Load.Seed)}
+	if n := s.Target.Embedded; n != nil {
+		data, err := yaml.Marshal(n)
+		if err == nil {
+			t.faults, err = refserver.DecodeFaultsYAML(data)
+		}
+		if err != nil {
+			return nil, usagef("%s:%d: target.embedded: %v", s.File, n.Line, err)
+		}
+	}
+	if t.account == "" {
+		t.account = refserver.DefaultAccount
+	}
+	if t.username == "" && t.password == "" {
+		t.username, t.password = refserver.DefaultUsername, refserver.DefaultPassword
+	}
+	cfg.Accounts = []refserver.Account{{ID: t.account, Username: t.username, Password: t.password}}
+	// The server outlives an interrupt: teardown still needs it.
+	ctx, cancel := context.WithCancel(context.Background())
+	rs, err := refserver.Start(ctx, cfg, "", false)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("embedded reference API: %w", err)
+	}
+	t.url, t.embedded = rs.URL, rs.Server
+	t.close = func() { _ = rs.Close(); cancel() }
+	return t, nil
+}
+
+// preflight dials the target once, so that an unreachable target is an exit
+// 3 with one line rather than a run full of transport errors.
+func preflight(ctx context.Context, base string, timeout time.Duration) error {
+	u, err := url.Parse(base)
+	if err != nil {
+		return err
+	}
+	host := u.Host
+	if u.Port() == "" {
+		if u.Scheme == "https" {
+			host = net.JoinHostPort(u.Hostname(), "443")
+		} else {
+			host = net.JoinHostPort(u.Hostname(), "80")
+		}
+	}
+	d := net.Dialer{Timeout: min(timeout, 5*time.Second)}
+	c, err := d.DialContext(ctx, "tcp", host)
+	if err != nil {
+		return fmt.Errorf("%s is unreachable: %w", host, unwrapOp(err))
+	}
+	return c.Close()
+}
+
+// unwrapOp strips net.OpError's address prefix, which the message already has.
+func unwrapOp(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
+}
+
+// redactURL drops any user information from a URL before it is reported.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	u.User = nil
+	return u.String()
+}
