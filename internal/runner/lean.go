@@ -28,6 +28,7 @@ type leanConn struct {
 	br    *bufio.Reader
 	stop  func() bool // unregisters the cancel hook
 	used  bool        // a response has been read on it before
+	peek  *peeker     // finds it closed by the server while idle
 	close bool        // the server asked to close it, or the body was left unread
 }
 
@@ -46,7 +47,7 @@ var aLongTimeAgo = time.Unix(1, 0)
 // roundTripLean sends the rendered request wr and reads its response into
 // res. Nothing is ever sent twice: a kept connection the server has closed
 // while it sat idle is found out before the request is written (see
-// peerClosed) and replaced, and every failure after the write — a reset, an
+// peeker) and replaced, and every failure after the write — a reset, an
 // EOF, a timeout, a broken response — is the target's answer, and recorded.
 // (net/http resends a PUT on a closed kept connection only when nothing was
 // written either.)
@@ -55,7 +56,7 @@ func (w *worker) roundTripLean(ctx context.Context, wr *wire, res *Result) error
 		return wr.err
 	}
 	deadline := time.Now().Add(w.r.timeout)
-	if lc := w.lc; lc != nil && (lc.br.Buffered() > 0 || peerClosed(lc.c)) {
+	if lc := w.lc; lc != nil && (lc.br.Buffered() > 0 || lc.peek.peerClosed()) {
 		w.closeConn() // closed while idle, or unasked-for bytes: not reusable
 	}
 	_, _, err := w.exchange(ctx, wr, deadline, res)
@@ -118,7 +119,7 @@ func (w *worker) dial(ctx context.Context, addr string, deadline time.Time) (*le
 	} else {
 		w.br.Reset(c)
 	}
-	lc := &leanConn{c: c, addr: addr, br: w.br}
+	lc := &leanConn{c: c, addr: addr, br: w.br, peek: newPeeker(c)}
 	lc.stop = context.AfterFunc(ctx, func() { _ = c.SetDeadline(aLongTimeAgo) })
 	w.lc = lc
 	return lc, nil

@@ -4,6 +4,10 @@ package runner
 
 import "net"
 
-// peerClosed cannot peek without blocking on this platform; a kept
-// connection closed while idle then shows as a transport error.
-func peerClosed(net.Conn) bool { return false }
+// peeker cannot peek without blocking on this platform; a kept connection
+// closed while idle then shows as a transport error.
+type peeker struct{}
+
+func newPeeker(net.Conn) *peeker { return nil }
+
+func (*peeker) peerClosed() bool { return false }
