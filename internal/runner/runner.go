@@ -257,6 +257,9 @@ func (r *Runner) runOpen(ctx context.Context) bool {
 	return interrupted
 }
 
+// maxBatch bounds how many requests Slack gathers into one wake-up.
+const maxBatch = 64
+
 // schedule runs the open-model schedule, sending each hit on hits when due.
 // Every request due by the time the scheduler wakes goes out in one batch.
 //
@@ -295,10 +298,14 @@ func (r *Runner) schedule(ctx context.Context, hits chan<- hit) (interrupted boo
 		if earliest > now {
 			wake := earliest
 			if r.cfg.Slack > 0 && earliest == due {
-				// Coalesce: when the next request falls due within Slack,
-				// wake for it and send both in one batch; this one goes out
-				// at most Slack late, and its lag says so.
-				if next, stop := r.cfg.Pacer.Pace(0, n+1); !stop && next-due <= r.cfg.Slack {
+				// Coalesce: wake for the last request that falls due within
+				// Slack of this one and send them all in one batch; this one
+				// goes out at most Slack late, and its lag says so.
+				for k := n + 1; k < n+maxBatch; k++ {
+					next, stop := r.cfg.Pacer.Pace(0, k)
+					if stop || next-due > r.cfg.Slack || (r.cfg.Duration > 0 && next >= r.cfg.Duration) {
+						break
+					}
 					wake = next
 				}
 			}

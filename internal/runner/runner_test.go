@@ -244,7 +244,15 @@ func TestParseRetryAfter(t *testing.T) {
 // within it waits for the successor and both go out together, at most slack
 // late; without slack every request goes out on time.
 func TestSlackCoalescesWakeUps(t *testing.T) {
-	for _, slack := range []time.Duration{0, 250 * time.Microsecond} {
+	for _, tt := range []struct {
+		slack time.Duration
+		wakes int // distinct send times for 500 requests 200µs apart
+	}{
+		{0, 500},                      // every request at its own time
+		{250 * time.Microsecond, 251}, // request 0 is due at once and goes alone; then pairs
+		{450 * time.Microsecond, 168}, // request 0 alone, then threes (499 = 3×166 + 1)
+	} {
+		slack := tt.slack
 		synctest.Test(t, func(t *testing.T) {
 			rec := &collect{}
 			cfg := testConfig(func(r *http.Request) (*http.Response, error) {
@@ -262,12 +270,7 @@ func TestSlackCoalescesWakeUps(t *testing.T) {
 				assert.LessOrEqual(t, r.Lag(), slack, "request %d went out %s late", r.Seq, r.Lag())
 				sends[r.Sent]++
 			}
-			if slack == 0 {
-				assert.Len(t, sends, 500, "every request at its own time")
-			} else {
-				// Request 0 is due at once and goes alone; the rest go in pairs.
-				assert.Len(t, sends, 251, "requests 200µs apart go out in pairs")
-			}
+			assert.Len(t, sends, tt.wakes, "slack %s", slack)
 		})
 	}
 }
