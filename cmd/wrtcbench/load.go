@@ -67,9 +67,10 @@ func saveLoop(ctx context.Context, col *report.Collector, meta func(runner.Summa
 		case <-t.C:
 			p := rn.Progress()
 			sum := runner.Summary{Start: time.Now().Add(-p.Elapsed), Elapsed: p.Elapsed, Scheduled: p.Scheduled,
-				Sent: p.Sent, Dropped: p.Dropped, MaxInFlightSeen: p.MaxInFlight, Interrupted: true}
+				Sent: p.Sent, Dropped: p.Dropped, MaxInFlightSeen: p.MaxInFlight, ScheduleEnd: p.Elapsed}
 			rep := col.PartialReport(meta(sum))
-			rep.Verdict = "running: partial report"
+			// Not a verdict yet: a reader must not take a running run for a passed one.
+			rep.Passed, rep.Verdict = false, "running: partial report"
 			_ = report.WriteJSONFile(out, rep) // best effort; the final write reports its errors
 		}
 	}
