@@ -57,7 +57,7 @@ const saveEvery = 10 * time.Second
 
 // saveLoop rewrites a partial report.json (no histograms: they would cost
 // the generator CPU while it measures) every saveEvery while the run goes on.
-func saveLoop(ctx context.Context, col *report.Collector, meta func(runner.Summary) report.Meta, rn *runner.Runner, out string) {
+func saveLoop(ctx context.Context, col *report.Collector, meta func(runner.Summary) report.Meta, rn *runner.Runner, warmup time.Duration, out string) {
 	t := time.NewTicker(saveEvery)
 	defer t.Stop()
 	for {
@@ -71,6 +71,9 @@ func saveLoop(ctx context.Context, col *report.Collector, meta func(runner.Summa
 			rep := col.PartialReport(meta(sum))
 			// Not a verdict yet: a reader must not take a running run for a passed one.
 			rep.Passed, rep.Verdict = false, "running: partial report"
+			if measured := p.Elapsed - warmup; measured > 0 {
+				rep.Load.AchievedRate = float64(rep.Requests.Sent) / measured.Seconds()
+			}
 			_ = report.WriteJSONFile(out, rep) // best effort; the final write reports its errors
 		}
 	}

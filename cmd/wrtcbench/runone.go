@@ -201,7 +201,7 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 	saverDone := make(chan struct{})
 	go func() {
 		defer close(saverDone)
-		saveLoop(colCtx, col, meta, rn, out)
+		saveLoop(colCtx, col, meta, rn, cfg.Warmup, out)
 	}()
 	bar := sr.pg.Scenario(fmt.Sprintf("%s: %s for %s → %s", s.Name, describeLoad(cfg), describeEnd(cfg), out),
 		cfg.Duration, snapshot(cfg, rn, col))
