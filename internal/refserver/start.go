@@ -78,6 +78,12 @@ func Start(ctx context.Context, cfg Config, addr string, tlsOn bool) (*Running, 
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return sctx },
 	}
+	// HTTP/1.1 and HTTP/2, over TLS or in clear text with prior knowledge
+	// (h2c), so that a client's `http2: on` can be tested without TLS.
+	srv.Protocols = new(http.Protocols)
+	srv.Protocols.SetHTTP1(true)
+	srv.Protocols.SetHTTP2(true)
+	srv.Protocols.SetUnencryptedHTTP2(true)
 	// Shutdown waits up to five seconds for a connection that was opened but
 	// never carried a request (a client's spare); track those so Close can
 	// drop them at once instead.
