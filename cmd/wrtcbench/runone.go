@@ -96,7 +96,7 @@ func (sr *scenarioRun) setUp(ctx context.Context) error {
 		return usageError(err)
 	}
 	sr.client = client
-	if err := preflight(ctx, tg.url, s.Target.Timeout); err != nil {
+	if err := preflight(ctx, client, tg.url, s.Target.Timeout); err != nil {
 		return targetError(err)
 	}
 	sr.fx = &fixtures.Client{HTTP: client, BaseURL: tg.url, AccountID: tg.account, Username: tg.username, Password: tg.password}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -62,9 +64,12 @@ func resolveTarget(s *scenarios.Scenario) (*target, error) {
 	return t, nil
 }
 
-// preflight dials the target once, so that an unreachable target is an exit
-// 3 with one line rather than a run full of transport errors.
-func preflight(ctx context.Context, base string, timeout time.Duration) error {
+// preflight checks, before anything of the run is sent, that the target can
+// be used: it dials it once and, for an https target, makes one GET on the
+// base URL through the run's own client, so that an unreachable target or a
+// TLS failure is an exit 3 with one line rather than a run full of transport
+// errors. Any HTTP answer to the GET will do.
+func preflight(ctx context.Context, client *http.Client, base string, timeout time.Duration) error {
 	u, err := url.Parse(base)
 	if err != nil {
 		return err
@@ -82,7 +87,26 @@ func preflight(ctx context.Context, base string, timeout time.Duration) error {
 	if err != nil {
 		return fmt.Errorf("%s is unreachable: %w", host, unwrapOp(err))
 	}
-	return c.Close()
+	c.Close()
+	if u.Scheme != "https" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, min(timeout, 10*time.Second))
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("%s: TLS: %w", host, err)
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	return resp.Body.Close()
 }
 
 // unwrapOp strips net.OpError's address prefix, which the message already has.

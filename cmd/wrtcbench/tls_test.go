@@ -16,8 +16,8 @@ import (
 
 // TestRunOverTLSAndHTTP2 runs a scenario against `wrtcbench serve --tls`,
 // trusting its certificate through tls.ca_file, once per HTTP version
-// policy, and once without the certificate (exit 3: the target cannot be
-// used).
+// policy, and once without the certificate: exit 3 with one line, before
+// anything of the run is sent.
 func TestRunOverTLSAndHTTP2(t *testing.T) {
 	t.Setenv("WRTC_USERNAME", "")
 	t.Setenv("WRTC_PASSWORD", "")
@@ -51,7 +51,7 @@ mix: [{case: subscribe_all}, {case: malformed_json}]
 			require.Equal(t, 0, code, stderr.String())
 			var rep struct {
 				Requests struct{ Completed int } `json:"requests"`
-				Passed   bool                   `json:"passed"`
+				Passed   bool                    `json:"passed"`
 			}
 			data, err := os.ReadFile(filepath.Join(out, "report.json"))
 			require.NoError(t, err)
@@ -64,6 +64,7 @@ mix: [{case: subscribe_all}, {case: malformed_json}]
 		var stdout, stderr bytes.Buffer
 		code := run([]string{"run", scenario("tls_untrusted", "auto", ""), "--quiet", "--out", filepath.Join(dir, "x")}, nil, &stdout, &stderr)
 		assert.Equal(t, exitTarget, code, stderr.String())
-		assert.Contains(t, stderr.String(), "certificate")
+		assert.Contains(t, stderr.String(), "TLS: tls: failed to verify certificate")
+		assert.Equal(t, 1, bytes.Count(stderr.Bytes(), []byte("\n")), "one line: %s", stderr.String())
 	})
 }
