@@ -26,10 +26,10 @@ type leanConn struct {
 	c     net.Conn
 	addr  string
 	br    *bufio.Reader
-	stop  func() bool // unregisters the cancel hook
-	used  bool        // a response has been read on it before
-	peek  *peeker     // finds it closed by the server while idle
-	close bool        // the server asked to close it, or the body was left unread
+	stop  func() bool   // unregisters the cancel hook
+	used  bool          // a response has been read on it before
+	io    io.ReadWriter // c itself, or its raw system-call reader and writer (sock)
+	close bool          // the server asked to close it, or the body was left unread
 }
 
 // maxHeadLine bounds a line of a response head; the bufio.Reader's size.
@@ -47,7 +47,7 @@ var aLongTimeAgo = time.Unix(1, 0)
 // roundTripLean sends the rendered request wr and reads its response into
 // res. Nothing is ever sent twice: a kept connection the server has closed
 // while it sat idle is found out before the request is written (see
-// peeker) and replaced, and every failure after the write — a reset, an
+// peerClosed) and replaced, and every failure after the write — a reset, an
 // EOF, a timeout, a broken response — is the target's answer, and recorded.
 // (net/http resends a PUT on a closed kept connection only when nothing was
 // written either.)
@@ -56,7 +56,7 @@ func (w *worker) roundTripLean(ctx context.Context, wr *wire, res *Result) error
 		return wr.err
 	}
 	deadline := time.Now().Add(w.r.timeout)
-	if lc := w.lc; lc != nil && (lc.br.Buffered() > 0 || lc.peek.peerClosed()) {
+	if lc := w.lc; lc != nil && (lc.br.Buffered() > 0 || lc.peerClosed()) {
 		w.closeConn() // closed while idle, or unasked-for bytes: not reusable
 	}
 	_, _, err := w.exchange(ctx, wr, deadline, res)
@@ -91,7 +91,7 @@ func (w *worker) exchange(ctx context.Context, wr *wire, deadline time.Time, res
 	if ctx.Err() != nil { // a cancel before SetDeadline was overwritten by it
 		return reused, false, ctx.Err()
 	}
-	if _, err := lc.c.Write(wr.bytes); err != nil {
+	if _, err := lc.io.Write(wr.bytes); err != nil {
 		return reused, false, err
 	}
 	started, err = w.readResponse(lc, wr.head, res)
@@ -114,12 +114,13 @@ func (w *worker) dial(ctx context.Context, addr string, deadline time.Time) (*le
 	if err != nil {
 		return nil, err
 	}
+	rw := newSock(c)
 	if w.br == nil {
-		w.br = bufio.NewReaderSize(c, maxHeadLine)
+		w.br = bufio.NewReaderSize(rw, maxHeadLine)
 	} else {
-		w.br.Reset(c)
+		w.br.Reset(rw)
 	}
-	lc := &leanConn{c: c, addr: addr, br: w.br, peek: newPeeker(c)}
+	lc := &leanConn{c: c, io: rw, addr: addr, br: w.br}
 	lc.stop = context.AfterFunc(ctx, func() { _ = c.SetDeadline(aLongTimeAgo) })
 	w.lc = lc
 	return lc, nil
@@ -398,6 +399,16 @@ func hasToken(v []byte, t string) bool {
 		if asciiEqualFold(bytes.Trim(item, " \t"), t) {
 			return true
 		}
+	}
+	return false
+}
+
+// peerClosed reports whether the server has closed the idle connection, when
+// the platform can tell without blocking; elsewhere a connection closed while
+// idle shows as a transport error of the next request.
+func (lc *leanConn) peerClosed() bool {
+	if s, ok := lc.io.(interface{ peerClosed() bool }); ok {
+		return s.peerClosed()
 	}
 	return false
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -31,6 +33,9 @@ type preciseWaiter struct {
 	since func() time.Duration
 	fd    int
 	f     *os.File
+	raw   syscall.RawConn       // f's, for reads that skip the blocking-syscall path
+	read  func(fd uintptr) bool // made once: waiting allocates nothing
+	errno syscall.Errno
 	base  int64 // CLOCK_MONOTONIC nanoseconds at since() == 0
 	stop  func() bool
 	buf   [8]byte
@@ -53,15 +58,49 @@ func newPreciseWaiter(ctx context.Context, since func() time.Duration) (*precise
 	// A non-blocking descriptor makes a pollable File: reads park the
 	// goroutine in the netpoller instead of blocking a thread.
 	w.f = os.NewFile(uintptr(fd), "timerfd")
+	raw, err := w.f.SyscallConn()
+	if err != nil {
+		_ = w.f.Close()
+		return nil, fmt.Errorf("timerfd: %w", err)
+	}
+	w.raw = raw
+	w.read = func(fd uintptr) bool {
+		_, _, e := unix.RawSyscall(unix.SYS_READ, fd, uintptr(unsafe.Pointer(&w.buf[0])), uintptr(len(w.buf)))
+		if e == unix.EAGAIN {
+			return false // not fired yet: the poller waits
+		}
+		w.errno = e
+		return true
+	}
 	w.stop = context.AfterFunc(ctx, func() { _ = w.arm(1, 0) })
 	return w, nil
+}
+
+// readFired waits until the timer fires and consumes its count. The read
+// and the arm are raw system calls: they never block, and the runtime's
+// blocking-syscall path would wake its monitor thread on every call of a
+// mostly idle generator, two context switches per request.
+func (w *preciseWaiter) readFired() error {
+	w.errno = 0
+	if err := w.raw.Read(w.read); err != nil {
+		return err
+	}
+	if w.errno != 0 {
+		return os.NewSyscallError("read timerfd", w.errno)
+	}
+	return nil
 }
 
 // arm sets the timer to fire at the absolute monotonic time at (flags
 // unix.TFD_TIMER_ABSTIME), or after at nanoseconds (flags 0).
 func (w *preciseWaiter) arm(at int64, flags int) error {
 	spec := unix.ItimerSpec{Value: unix.NsecToTimespec(at)}
-	return unix.TimerfdSettime(w.fd, flags, &spec, nil)
+	_, _, e := unix.RawSyscall6(unix.SYS_TIMERFD_SETTIME, uintptr(w.fd), uintptr(flags),
+		uintptr(unsafe.Pointer(&spec)), 0, 0, 0)
+	if e != 0 {
+		return os.NewSyscallError("timerfd_settime", e)
+	}
+	return nil
 }
 
 func (w *preciseWaiter) wait(ctx context.Context, until time.Duration) bool {
@@ -92,7 +131,7 @@ func (w *preciseWaiter) wait(ctx context.Context, until time.Duration) bool {
 		if ctx.Err() != nil {
 			return false
 		}
-		if _, err := w.f.Read(w.buf[:]); err != nil || w.since() == now {
+		if err := w.readFired(); err != nil || w.since() == now {
 			w.fallback()
 		}
 	}
