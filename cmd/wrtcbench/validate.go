@@ -27,10 +27,18 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) err
 			errs = append(errs, err)
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok (scenario %s, %d cases, %d thresholds)\n", f, s.Name, len(s.Mix), len(s.Thresholds))
+		fmt.Fprintf(stdout, "%s: ok (scenario %s, %s, %s)\n", f, s.Name, count(len(s.Mix), "case"), count(len(s.Thresholds), "threshold"))
 	}
 	if len(errs) > 0 {
 		return usageError(errors.Join(errs...))
 	}
 	return nil
+}
+
+// count says "1 case" or "3 cases".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
