@@ -28,6 +28,7 @@ type leanConn struct {
 	br    *bufio.Reader
 	stop  func() bool   // unregisters the cancel hook
 	used  bool          // a response has been read on it before
+	last  time.Time     // when its last response was read
 	io    io.ReadWriter // c itself, or its raw system-call reader and writer (sock)
 	close bool          // the server asked to close it, or the body was left unread
 }
@@ -44,6 +45,13 @@ var errMalformed = errors.New("malformed HTTP response")
 // aLongTimeAgo is a deadline in the past: it fails every pending I/O at once.
 var aLongTimeAgo = time.Unix(1, 0)
 
+// idlePeek is how long a kept connection must have sat idle before it is
+// peeked at for a close: servers close kept connections on an idle timeout
+// (seconds), or say "Connection: close" with the last response, which the
+// engine honours; a connection used a moment ago is not worth a system call
+// per request when the load runs back to back.
+const idlePeek = time.Millisecond
+
 // roundTripLean sends the rendered request wr and reads its response into
 // res. Nothing is ever sent twice: a kept connection the server has closed
 // while it sat idle is found out before the request is written (see
@@ -56,7 +64,7 @@ func (w *worker) roundTripLean(ctx context.Context, wr *wire, res *Result) error
 		return wr.err
 	}
 	deadline := time.Now().Add(w.r.timeout)
-	if lc := w.lc; lc != nil && (lc.br.Buffered() > 0 || lc.peerClosed()) {
+	if lc := w.lc; lc != nil && (lc.br.Buffered() > 0 || (time.Since(lc.last) > idlePeek && lc.peerClosed())) {
 		w.closeConn() // closed while idle, or unasked-for bytes: not reusable
 	}
 	_, _, err := w.exchange(ctx, wr, deadline, res)
@@ -98,7 +106,7 @@ func (w *worker) exchange(ctx context.Context, wr *wire, deadline time.Time, res
 	if err != nil {
 		return reused, started, err
 	}
-	lc.used = true
+	lc.used, lc.last = true, time.Now()
 	if lc.close {
 		w.closeConn()
 	}
