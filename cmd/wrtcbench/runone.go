@@ -89,7 +89,7 @@ func (sr *scenarioRun) setUp(ctx context.Context) error {
 		workers = s.Load.Concurrency
 	}
 	client, err := runner.NewClient(runner.ClientConfig{
-		Timeout: s.Target.Timeout, Conns: workers, HTTP2: runner.HTTP2(s.Target.HTTP2),
+		Timeout: s.Target.Timeout, Conns: workers, HTTP2: runner.HTTP2(s.Target.HTTP2), Engine: runner.Engine(s.Target.Engine),
 		InsecureSkipVerify: s.Target.TLS.InsecureSkipVerify, CAFile: s.Target.TLS.CAFile,
 	})
 	if err != nil {

@@ -564,6 +564,7 @@ func (d *decoder) target(n *yaml.Node, path string, t *Target) {
 		{"password", d.str(&t.Password)},
 		{"timeout", d.duration(&t.Timeout, true)},
 		{"http2", d.oneOf(&t.HTTP2, "auto", "on", "off")},
+		{"engine", d.oneOf(&t.Engine, "auto", "nethttp")},
 		{"tls", func(v *yaml.Node, p string) {
 			d.mapping(v, p, "in target.tls", []field{
 				{"insecure_skip_verify", d.boolean(&t.TLS.InsecureSkipVerify)},

@@ -85,6 +85,9 @@ type Target struct {
 	Timeout time.Duration
 	// HTTP2 is "auto", "on" or "off"; empty means DefaultHTTP2.
 	HTTP2 string
+	// Engine is "auto" (plain http:// on the lean HTTP/1.1 engine, the rest
+	// on net/http) or "nethttp" (everything on net/http); empty means auto.
+	Engine string
 	// TLS configures certificate checks.
 	TLS TLS
 	// AllowProduction must be true to send load to ProductionHost.
