@@ -88,7 +88,7 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 	for _, k := range keys {
 		r.Violations = append(r.Violations, c.violation(k, a.violations[k], m.Credentials))
 	}
-	r.Coverage = c.coverage(r)
+	r.Coverage = coverageOf(r, c.contract.Documented.Codes())
 	for _, rule := range m.Rules {
 		r.Thresholds = append(r.Thresholds, rule.Evaluate(r))
 	}
@@ -150,9 +150,11 @@ func (c *Collector) violation(k vkey, v *violationAgg, cred curl.Credentials) Vi
 	return out
 }
 
-// coverage lists the documented statuses never seen and the cases that were
-// left out or never reached their purpose.
-func (c *Collector) coverage(r *Report) Coverage {
+// coverageOf lists, from r's own figures, the statuses seen, the documented
+// statuses never seen, the catalogue cases the mix left out and the cases of
+// the mix that never got an expected status. Both a run's report and a
+// merged one are judged by it.
+func coverageOf(r *Report, documented []int) Coverage {
 	cov := Coverage{StatusesSeen: []int{}, StatusesUnseen: []int{}, CasesNotRun: []string{}, CasesNeverReached: []string{}}
 	for s := range r.Status {
 		if code, err := strconv.Atoi(s); err == nil {
@@ -160,23 +162,21 @@ func (c *Collector) coverage(r *Report) Coverage {
 		}
 	}
 	slices.Sort(cov.StatusesSeen)
-	for _, code := range c.contract.Documented.Codes() {
-		if _, ok := r.Status[strconv.Itoa(code)]; !ok {
+	for _, code := range documented {
+		if !slices.Contains(cov.StatusesSeen, code) {
 			cov.StatusesUnseen = append(cov.StatusesUnseen, code)
 		}
 	}
 	inMix := map[string]bool{}
-	for i, meta := range c.cases {
-		inMix[meta.Name] = true
-		ca := &c.agg.cases[i]
+	for _, c := range r.Cases {
+		inMix[c.Name] = true
 		reached := false
-		for code, n := range ca.status {
-			if n > 0 && meta.Expect.Has(code) {
-				reached = true
-			}
+		for code, n := range c.Status {
+			s, err := strconv.Atoi(code)
+			reached = reached || (err == nil && n > 0 && slices.Contains(c.Expected, s))
 		}
 		if !reached {
-			cov.CasesNeverReached = append(cov.CasesNeverReached, meta.Name)
+			cov.CasesNeverReached = append(cov.CasesNeverReached, c.Name)
 		}
 	}
 	for _, name := range contract.CaseNames() {

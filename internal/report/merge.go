@@ -3,9 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
-	"strconv"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 )
@@ -75,7 +73,18 @@ func Merge(rs []*Report) (*Report, error) {
 	}
 	m.LatencyMs, m.ServiceMs, m.LagMs = summarize(lat), summarize(svc), summarize(lag)
 	m.Histograms = Histograms{Latency: encodeHist(lat), Service: encodeHist(svc), Lag: encodeHist(lag)}
-	m.Coverage = mergeCoverage(m, rs)
+	// A documented status is unseen in the whole only if every shard missed
+	// it, so the union of the shards' unseen lists stands for the documented set.
+	var documented []int
+	for _, r := range rs {
+		for _, code := range r.Coverage.StatusesUnseen {
+			if !slices.Contains(documented, code) {
+				documented = append(documented, code)
+			}
+		}
+	}
+	slices.Sort(documented)
+	m.Coverage = coverageOf(m, documented)
 	m.Passed, m.Verdict = Decide(m)
 	return m, nil
 }
@@ -209,35 +218,4 @@ func mergeIntervals(m, r *Report) error {
 		}
 	}
 	return nil
-}
-
-// mergeCoverage recomputes coverage from the merged counts: a status or case
-// is covered when any shard covered it.
-func mergeCoverage(m *Report, rs []*Report) Coverage {
-	cov := Coverage{StatusesSeen: []int{}, StatusesUnseen: []int{}, CasesNotRun: []string{}, CasesNeverReached: []string{}}
-	for _, k := range slices.Sorted(maps.Keys(m.Status)) {
-		if code, err := strconv.Atoi(k); err == nil {
-			cov.StatusesSeen = append(cov.StatusesSeen, code)
-		}
-	}
-	in := func(list []string, s string) bool { return slices.Contains(list, s) }
-	for _, code := range rs[0].Coverage.StatusesUnseen {
-		if _, seen := m.Status[strconv.Itoa(code)]; !seen {
-			cov.StatusesUnseen = append(cov.StatusesUnseen, code)
-		}
-	}
-	cov.CasesNotRun = append(cov.CasesNotRun, rs[0].Coverage.CasesNotRun...)
-	for _, c := range m.Cases {
-		reached := false
-		for code, n := range c.Status {
-			s, _ := strconv.Atoi(code)
-			if n > 0 && slices.Contains(c.Expected, s) {
-				reached = true
-			}
-		}
-		if !reached && !in(cov.CasesNeverReached, c.Name) {
-			cov.CasesNeverReached = append(cov.CasesNeverReached, c.Name)
-		}
-	}
-	return cov
 }
