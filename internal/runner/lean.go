@@ -21,9 +21,13 @@ import (
 // net/http costs about twice the CPU per request on a small loopback
 // exchange (bench/README.md has the profiles).
 
-// leanConn is a worker's connection.
+// leanConn is a worker's connection: a net.Conn read through Go's netpoller,
+// or (open model, Linux) a tickConn read at the scheduler's wake-ups.
 type leanConn struct {
-	c     net.Conn
+	c     interface {
+		SetDeadline(time.Time) error
+		Close() error
+	}
 	addr  string
 	br    *bufio.Reader
 	stop  func() bool   // unregisters the cancel hook
@@ -106,6 +110,13 @@ func (w *worker) exchange(ctx context.Context, wr *wire, deadline time.Time, res
 	if err != nil {
 		return reused, started, err
 	}
+	if tc, ok := lc.c.(*tickConn); ok {
+		// Read when the scheduler woke; arrived when the kernel says.
+		tc.idle()
+		if at, ok := tc.received(w.r.start); ok {
+			res.Done = at
+		}
+	}
 	lc.used, lc.last = true, time.Now()
 	if lc.close {
 		w.closeConn()
@@ -117,6 +128,19 @@ func (w *worker) exchange(ctx context.Context, wr *wire, deadline time.Time, res
 // connection's deadline is moved into the past, which ends any read or
 // write in progress.
 func (w *worker) dial(ctx context.Context, addr string, deadline time.Time) (*leanConn, error) {
+	if re := w.r.reactor; re != nil {
+		tc, stop, err := re.dial(ctx, addr, deadline)
+		if err != nil {
+			return nil, err
+		}
+		if w.br == nil {
+			w.br = bufio.NewReaderSize(tc, maxHeadLine)
+		} else {
+			w.br.Reset(tc)
+		}
+		w.lc = &leanConn{c: tc, io: tc, addr: addr, br: w.br, stop: stop}
+		return w.lc, nil
+	}
 	d := net.Dialer{Deadline: deadline, KeepAlive: 30 * time.Second}
 	c, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {

@@ -69,6 +69,12 @@ type Config struct {
 	// every request at its due time.
 	Slack        time.Duration
 	Timer        Timer // how the open-model scheduler sleeps; the zero value is TimerPrecise
+	// EagerReads makes the open model read each response the moment it
+	// arrives, as the closed model does: a wake-up of the process per
+	// response. By default (Linux, lean engine) responses are read when the
+	// scheduler next wakes and timed by the kernel's receive timestamp; see
+	// tick_linux.go.
+	EagerReads bool
 	MaxBodyBytes int   // 0 means DefaultMaxBodyBytes
 
 	Cases    []CaseSpec
@@ -137,6 +143,7 @@ type Runner struct {
 	cfg       Config
 	start     time.Time
 	transport *Transport    // the client's, when NewClient made it: the lean engine may be used
+	reactor   *reactor      // the open model's deferred reads; nil when responses are read at once
 	timeout   time.Duration // per request, for the lean engine
 
 	scheduled, sent, dropped, completed, late atomic.Uint64
@@ -237,7 +244,13 @@ func (r *Runner) since() time.Duration { return time.Since(r.start) }
 // runOpen schedules requests with the pacer and hands them to a pool of
 // MaxInFlight workers. It reports whether ctx ended the run early.
 func (r *Runner) runOpen(ctx context.Context) bool {
-	hits := make(chan hit)
+	if r.transport != nil && r.transport.lean && !r.cfg.EagerReads {
+		if re, err := newReactor(); err == nil {
+			r.reactor = re
+			defer func() { re.close(); r.reactor = nil }()
+		}
+	}
+	p := newPool(r.cfg.MaxInFlight)
 	var wg sync.WaitGroup
 	for w := range r.cfg.MaxInFlight {
 		wg.Add(1)
@@ -245,17 +258,81 @@ func (r *Runner) runOpen(ctx context.Context) bool {
 			defer wg.Done()
 			wk := r.newWorker(w)
 			defer wk.close()
-			for h := range hits {
+			s := &p.slots[w]
+			for {
+				p.put(s)
+				h, ok := <-s.hits
+				if !ok {
+					return
+				}
 				wk.do(ctx, h)
 			}
 		}()
 	}
-	interrupted := r.schedule(ctx, hits)
+	interrupted := r.schedule(ctx, p)
 	r.scheduleEnd.Store(int64(time.Since(r.start)))
-	close(hits)
+	r.reactor.sleep(-1) // nothing wakes the scheduler any more: answers wake the process
+	p.close()
 	wg.Wait()
 	return interrupted
 }
+
+// pool hands each request to the worker that went idle last. Its connection
+// was used a moment ago, so it is warm and needs no check for an idle close,
+// and at a moderate rate a handful of workers and connections do all the
+// work; a first-in-first-out hand-off would cycle through every worker.
+type pool struct {
+	slots []slot
+	mu    sync.Mutex
+	idle  []*slot       // a stack: the last worker to go idle is on top
+	freed chan struct{} // a worker went idle (a hint for a scheduler waiting for one)
+}
+
+// slot is one worker's place in the pool.
+type slot struct{ hits chan hit }
+
+func newPool(n int) *pool {
+	p := &pool{slots: make([]slot, n), idle: make([]*slot, 0, n), freed: make(chan struct{}, 1)}
+	for i := range p.slots {
+		p.slots[i].hits = make(chan hit, 1)
+	}
+	return p
+}
+
+// put marks s idle.
+func (p *pool) put(s *slot) {
+	p.mu.Lock()
+	p.idle = append(p.idle, s)
+	p.mu.Unlock()
+	select {
+	case p.freed <- struct{}{}:
+	default:
+	}
+}
+
+// get returns the last worker to go idle, or nil when every one is busy.
+func (p *pool) get() *slot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := len(p.idle)
+	if n == 0 {
+		return nil
+	}
+	s := p.idle[n-1]
+	p.idle = p.idle[:n-1]
+	return s
+}
+
+// close tells every worker to stop once it is idle.
+func (p *pool) close() {
+	for i := range p.slots {
+		close(p.slots[i].hits)
+	}
+}
+
+// pollEvery is the least time between two polls of the deferred reads while
+// the scheduler sends back to back without sleeping.
+const pollEvery = 50 * time.Microsecond
 
 // maxBatch bounds how many requests Slack gathers into one wake-up.
 const maxBatch = 64
@@ -276,10 +353,11 @@ const maxBatch = 64
 // slightly, falls further behind it with every request and is flagged. Time
 // spent waiting for a free worker in queue mode is the target's doing: after
 // such a wait the pace restarts from the moment the worker was free.
-func (r *Runner) schedule(ctx context.Context, hits chan<- hit) (interrupted bool) {
+func (r *Runner) schedule(ctx context.Context, p *pool) (interrupted bool) {
 	w := newWaiter(ctx, r.cfg.Timer, r.since)
 	defer w.close()
 	var intended time.Duration // when the previous request was meant to go out
+	var polled time.Duration   // when the deferred reads were last polled
 	for n := uint64(0); ; n++ {
 		if r.cfg.Requests > 0 && n >= r.cfg.Requests {
 			return false
@@ -309,10 +387,16 @@ func (r *Runner) schedule(ctx context.Context, hits chan<- hit) (interrupted boo
 					wake = next
 				}
 			}
+			r.reactor.sleep(wake - now)
 			if !w.wait(ctx, wake) {
 				return true
 			}
 			now = r.since()
+		}
+		if r.reactor != nil && now-polled >= pollEvery {
+			// Hand on the answers that arrived since the last wake-up.
+			r.reactor.tick()
+			polled = now
 		}
 		if now-earliest > r.cfg.MaxOvershoot {
 			r.late.Add(1)
@@ -322,21 +406,27 @@ func (r *Runner) schedule(ctx context.Context, hits chan<- hit) (interrupted boo
 		}
 		h := r.hitFor(n, due)
 		intended = earliest
-		select {
-		case hits <- h:
-		default:
+		sl := p.get()
+		if sl == nil {
 			// Every worker is busy.
 			if r.cfg.Drop {
 				r.recordDropped(h)
-				break
+				r.scheduled.Add(1)
+				continue
 			}
-			select {
-			case hits <- h:
-			case <-ctx.Done():
-				return true
+			r.reactor.sleep(-1) // until a worker is free: answers must wake the process
+			for sl == nil {
+				select {
+				case <-p.freed:
+					sl = p.get()
+				case <-ctx.Done():
+					return true
+				}
 			}
 			intended = max(earliest, r.since())
+			polled = 0
 		}
+		sl.hits <- h // buffered: the worker is idle and takes it
 		r.scheduled.Add(1)
 	}
 }

@@ -1,0 +1,538 @@
+//go:build linux
+
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Deferred reads: how the open model reads its responses with one wake-up
+// per scheduler tick instead of one more per response.
+//
+// On this kind of machine a wake-up of an idle process costs more CPU than
+// the request itself (bench/README.md measures about 30 µs on the VM the
+// figures come from). A connection Go's netpoller watches wakes the process
+// for every response, on top of the scheduler's own wake-up for every send.
+// The open model's connections are therefore kept out of Go's netpoller:
+//
+//   - every socket with a request in flight sits in a private epoll set
+//     (level-triggered) that the scheduler polls, without waiting, each time
+//     it wakes to send; a worker whose response has arrived is handed on;
+//   - the kernel stamps each segment it receives (SO_TIMESTAMPNS), so a
+//     response read a few hundred microseconds after it arrived is still
+//     timed from its arrival, to the microsecond: latency does not depend on
+//     when it is read;
+//   - when the scheduler will not wake within farTick (a low rate, the end of
+//     the schedule, a wait for a free worker in queue mode), the sockets
+//     with a worker waiting are armed, one-shot, in a second epoll set that
+//     Go's netpoller does watch, so a response then wakes the process at once;
+//   - timeouts and the run's cancellation wake a waiting worker through the
+//     same table.
+//
+// A connection whose kernel cannot timestamp reads is always armed, so it
+// behaves like a netpoller connection. The closed model keeps netpoller
+// connections: it sends the next request the moment a response is read.
+
+// farTick is how far off the scheduler's next wake-up must be for waiting
+// sockets to be armed to wake the process. Below it, a response waits at most
+// this long to be read (its time is the kernel's, not the read's), holding
+// its worker that much longer.
+const farTick = time.Millisecond
+
+// reactor is the table of deferred-read connections of one run.
+type reactor struct {
+	epoch time.Time // deadlines are nanoseconds since epoch, on the monotonic clock
+
+	rfd    int      // epoll of sockets in use, level-triggered: polled, never waited on
+	wfd    int      // epoll of sockets armed to wake the process, one-shot
+	wf     *os.File // wfd, registered with Go's netpoller
+	wraw   syscall.RawConn
+	waitFn func(fd uintptr) bool // made once: the poller allocates nothing
+	wev    [64]unix.EpollEvent   // the poller goroutine's
+	nw     int
+	rev    [64]unix.EpollEvent // the scheduler's
+
+	stamps atomic.Bool // the kernel timestamps received data on these sockets
+	far    atomic.Bool // the scheduler sleeps past farTick: waiting sockets are armed; set under mu
+
+	mu          sync.Mutex
+	conns       map[int]*tickConn // by descriptor
+	minDeadline int64             // earliest deadline of a waiting connection; 0 for none
+	pollerDl    int64             // the poller's read deadline; 0 for none
+	closed      bool
+
+	minDl atomic.Int64 // minDeadline, for the scheduler's check without the lock
+	done  chan struct{}
+}
+
+// newReactor returns a running reactor, or an error when the platform cannot
+// give one (the caller then uses netpoller connections).
+func newReactor() (*reactor, error) {
+	rfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("epoll_create1: %w", err)
+	}
+	wfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		_ = unix.Close(rfd)
+		return nil, fmt.Errorf("epoll_create1: %w", err)
+	}
+	if err := unix.SetNonblock(wfd, true); err != nil {
+		_ = unix.Close(rfd)
+		_ = unix.Close(wfd)
+		return nil, fmt.Errorf("epoll: %w", err)
+	}
+	r := &reactor{epoch: time.Now(), rfd: rfd, wfd: wfd, conns: make(map[int]*tickConn), done: make(chan struct{})}
+	r.stamps.Store(true)
+	// A non-blocking descriptor makes a pollable File: the poller goroutine
+	// parks in Go's netpoller until an armed socket is ready.
+	r.wf = os.NewFile(uintptr(wfd), "epoll")
+	if r.wraw, err = r.wf.SyscallConn(); err == nil {
+		err = r.wf.SetReadDeadline(time.Time{}) // the poller's timeouts need a pollable file
+	}
+	if err != nil {
+		_ = unix.Close(rfd)
+		_ = r.wf.Close()
+		return nil, fmt.Errorf("epoll: %w", err)
+	}
+	r.waitFn = func(fd uintptr) bool {
+		n, _, e := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, fd, uintptr(unsafe.Pointer(&r.wev[0])),
+			uintptr(len(r.wev)), 0, 0, 0)
+		if e != 0 || n == 0 {
+			r.nw = 0
+			return e != 0 && e != unix.EINTR && e != unix.EAGAIN
+		}
+		r.nw = int(n)
+		return true
+	}
+	go r.poller()
+	return r, nil
+}
+
+// now returns the reactor's clock: nanoseconds since its epoch.
+func (r *reactor) now() int64 { return int64(time.Since(r.epoch)) }
+
+// poller waits for armed sockets and the earliest deadline, and hands each
+// ready socket to its worker.
+func (r *reactor) poller() {
+	defer close(r.done)
+	for {
+		err := r.wraw.Read(r.waitFn)
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			r.nw = 0
+		case err != nil:
+			return // closed
+		}
+		r.mu.Lock()
+		for i := range r.nw {
+			if c := r.conns[int(r.wev[i].Fd)]; c != nil {
+				c.armed = false
+				if c.waiting {
+					r.wakeLocked(c, nil)
+				}
+			}
+		}
+		r.expireLocked(r.now())
+		r.mu.Unlock()
+	}
+}
+
+// tick is the scheduler's: it has woken to send. Every waiting worker whose
+// socket has data, or whose deadline has passed, is handed on.
+func (r *reactor) tick() {
+	n, _, e := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(r.rfd), uintptr(unsafe.Pointer(&r.rev[0])),
+		uintptr(len(r.rev)), 0, 0, 0)
+	if e != 0 {
+		n = 0
+	}
+	dl := r.minDl.Load()
+	expire := dl != 0 && r.now() >= dl
+	if n == 0 && !expire {
+		if r.far.Load() {
+			r.far.Store(false)
+		}
+		return
+	}
+	r.far.Store(false)
+	r.mu.Lock()
+	for i := range int(n) {
+		c := r.conns[int(r.rev[i].Fd)]
+		switch {
+		case c == nil:
+		case c.waiting:
+			r.wakeLocked(c, nil)
+		case !c.active.Load() && c.inR:
+			// Readable with no request on it: the server closed an idle
+			// connection, or sent what nobody asked for. Out of the polled
+			// set, so that it is not reported on every tick; the worker's
+			// check before its next request finds it out.
+			_ = unix.EpollCtl(r.rfd, unix.EPOLL_CTL_DEL, c.fd, nil)
+			c.inR = false
+		}
+	}
+	if expire {
+		r.expireLocked(r.now())
+	}
+	r.mu.Unlock()
+}
+
+// sleep is the scheduler's: it is about to sleep for d (d < 0: until a worker
+// frees up, or for good). Past farTick, waiting sockets are armed so that a
+// response wakes the process, and so are those of workers that wait later.
+func (r *reactor) sleep(d time.Duration) {
+	if r == nil || (d >= 0 && d <= farTick) {
+		return
+	}
+	r.mu.Lock()
+	r.far.Store(true)
+	for _, c := range r.conns {
+		if c.waiting && !c.armed {
+			r.armLocked(c, unix.EPOLLIN)
+		}
+	}
+	r.mu.Unlock()
+}
+
+// armLocked arms c to wake the poller once for events.
+func (r *reactor) armLocked(c *tickConn, events uint32) {
+	ev := unix.EpollEvent{Events: events | unix.EPOLLRDHUP | unix.EPOLLONESHOT, Fd: int32(c.fd)}
+	op := unix.EPOLL_CTL_ADD
+	if c.inW {
+		op = unix.EPOLL_CTL_MOD
+	}
+	if err := unix.EpollCtl(r.wfd, op, c.fd, &ev); err == nil {
+		c.inW, c.armed = true, true
+	}
+}
+
+// wakeLocked hands c back to its worker with err (nil: try again).
+func (r *reactor) wakeLocked(c *tickConn, err error) {
+	c.waiting = false
+	c.werr = err
+	c.wake <- struct{}{} // buffered; a worker waits for one wake at a time
+}
+
+// expireLocked wakes the waiting workers whose deadline has passed, and sets
+// the poller's deadline to the next one.
+func (r *reactor) expireLocked(now int64) {
+	if r.minDeadline != 0 && now >= r.minDeadline {
+		next := int64(0)
+		for _, c := range r.conns {
+			if !c.waiting || c.deadline == 0 {
+				continue
+			}
+			if now >= c.deadline {
+				r.wakeLocked(c, os.ErrDeadlineExceeded)
+			} else if next == 0 || c.deadline < next {
+				next = c.deadline
+			}
+		}
+		r.minDeadline = next
+		r.minDl.Store(next)
+	}
+	r.setPollerDeadlineLocked(r.minDeadline)
+}
+
+// setPollerDeadlineLocked makes the poller wake at dl (0: not for a deadline).
+func (r *reactor) setPollerDeadlineLocked(dl int64) {
+	if dl == r.pollerDl || r.closed {
+		return
+	}
+	r.pollerDl = dl
+	var t time.Time
+	if dl != 0 {
+		t = r.epoch.Add(time.Duration(dl))
+	}
+	_ = r.wf.SetReadDeadline(t)
+}
+
+// await parks c's worker until its socket may be ready (for writing when
+// write is set), its deadline passes, or it is closed.
+func (r *reactor) await(c *tickConn, write bool) error {
+	r.mu.Lock()
+	switch {
+	case c.closed:
+		r.mu.Unlock()
+		return net.ErrClosed
+	case c.deadline != 0 && r.now() >= c.deadline:
+		r.mu.Unlock()
+		return os.ErrDeadlineExceeded
+	}
+	if !write && !c.inR {
+		ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP, Fd: int32(c.fd)}
+		if err := unix.EpollCtl(r.rfd, unix.EPOLL_CTL_ADD, c.fd, &ev); err == nil {
+			c.inR = true
+		}
+	}
+	c.waiting = true
+	switch {
+	case write:
+		r.armLocked(c, unix.EPOLLOUT)
+	case r.far.Load() || !c.inR || !r.stamps.Load():
+		r.armLocked(c, unix.EPOLLIN)
+	}
+	if dl := c.deadline; dl != 0 && (r.minDeadline == 0 || dl < r.minDeadline) {
+		r.minDeadline = dl
+		r.minDl.Store(dl)
+		r.setPollerDeadlineLocked(dl)
+	}
+	r.mu.Unlock()
+	<-c.wake
+	return c.werr
+}
+
+// close stops the poller. Connections still open stay usable on their own.
+func (r *reactor) close() {
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
+	_ = r.wf.Close()
+	<-r.done
+	_ = unix.Close(r.rfd)
+}
+
+// tickConn is a worker's connection whose reads wait on the reactor.
+type tickConn struct {
+	r    *reactor
+	fd   int
+	wake chan struct{}
+	werr error // why the last wake ended the wait; written before the wake is sent
+
+	// Under r.mu.
+	waiting, armed, inR, inW, closed bool
+	deadline                         int64 // reactor nanoseconds; 0 for none
+
+	active atomic.Bool // a request is on the connection (written, answer not all read)
+	fresh  bool        // a request was just written: wait before the first read
+	rx     int64       // wall-clock nanoseconds the kernel stamped the last data read with; 0 if none
+
+	iov  unix.Iovec
+	msg  unix.Msghdr
+	oob  [64]byte
+	peek [1]byte
+}
+
+var _ io.ReadWriter = (*tickConn)(nil)
+
+// dial connects to addr with a socket the reactor reads. When ctx is
+// cancelled the connection's deadline moves into the past, which ends any
+// wait in progress; stop unregisters that hook.
+func (r *reactor) dial(ctx context.Context, addr string, deadline time.Time) (c *tickConn, stop func() bool, err error) {
+	opErr := func(err error) error { return &net.OpError{Op: "dial", Net: "tcp", Err: err} }
+	ta, err := net.ResolveTCPAddr("tcp", addr)
+	if err != nil {
+		return nil, nil, opErr(err)
+	}
+	family, sa := unix.AF_INET, unix.Sockaddr(nil)
+	if ip4 := ta.IP.To4(); ip4 != nil {
+		sa = &unix.SockaddrInet4{Port: ta.Port, Addr: [4]byte(ip4)}
+	} else {
+		family = unix.AF_INET6
+		sa6 := &unix.SockaddrInet6{Port: ta.Port, Addr: [16]byte(ta.IP.To16())}
+		if ta.Zone != "" {
+			if ifi, err := net.InterfaceByName(ta.Zone); err == nil {
+				sa6.ZoneId = uint32(ifi.Index)
+			}
+		}
+		sa = sa6
+	}
+	fd, err := unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, opErr(os.NewSyscallError("socket", err))
+	}
+	_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+	_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_KEEPALIVE, 1)
+	_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_KEEPIDLE, 30)
+	_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_KEEPINTVL, 30)
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+		r.stamps.Store(false)
+	}
+	c = &tickConn{r: r, fd: fd, wake: make(chan struct{}, 1)}
+	c.msg.Iov = &c.iov
+	c.msg.Iovlen = 1
+	r.mu.Lock()
+	r.conns[fd] = c
+	r.mu.Unlock()
+	_ = c.SetDeadline(deadline)
+	stop = context.AfterFunc(ctx, func() { _ = c.SetDeadline(aLongTimeAgo) })
+	c.active.Store(true)
+	err = unix.Connect(fd, sa)
+	if errors.Is(err, unix.EINPROGRESS) {
+		if err = r.await(c, true); err == nil {
+			var soerr int
+			if soerr, err = unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR); err == nil && soerr != 0 {
+				err = syscall.Errno(soerr)
+			}
+		}
+	}
+	if err != nil {
+		stop()
+		_ = c.Close()
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		var errno syscall.Errno
+		if errors.As(err, &errno) {
+			err = os.NewSyscallError("connect", errno)
+		}
+		return nil, nil, &net.OpError{Op: "dial", Net: "tcp", Addr: ta, Err: err}
+	}
+	return c, stop, nil
+}
+
+// SetDeadline sets the deadline of every wait; one in the past ends the wait
+// in progress.
+func (c *tickConn) SetDeadline(t time.Time) error {
+	r := c.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if t.IsZero() {
+		c.deadline = 0
+		return nil
+	}
+	c.deadline = max(int64(t.Sub(r.epoch)), 1)
+	if c.waiting && r.now() >= c.deadline {
+		r.wakeLocked(c, os.ErrDeadlineExceeded)
+	}
+	return nil
+}
+
+// Close closes the socket; the kernel takes it out of both epoll sets.
+func (c *tickConn) Close() error {
+	r := c.r
+	r.mu.Lock()
+	if c.closed {
+		r.mu.Unlock()
+		return net.ErrClosed
+	}
+	c.closed = true
+	delete(r.conns, c.fd)
+	if c.waiting {
+		r.wakeLocked(c, net.ErrClosed)
+	}
+	r.mu.Unlock()
+	return unix.Close(c.fd)
+}
+
+// Write writes p whole; a full send buffer waits on the reactor.
+func (c *tickConn) Write(p []byte) (int, error) {
+	c.active.Store(true)
+	written := 0
+	for len(p) > 0 {
+		n, _, e := unix.RawSyscall(unix.SYS_WRITE, uintptr(c.fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+		switch e {
+		case 0:
+			written += int(n)
+			p = p[n:]
+		case unix.EINTR:
+		case unix.EAGAIN:
+			if err := c.r.await(c, true); err != nil {
+				return written, err
+			}
+		default:
+			return written, os.NewSyscallError("write", e)
+		}
+	}
+	c.fresh = true
+	return written, nil
+}
+
+// Read reads what has arrived, waiting on the reactor when nothing has. The
+// kernel's timestamp of the data read is kept in rx.
+func (c *tickConn) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if c.fresh {
+		// An answer does not come back within a system call's time: wait
+		// for the reactor rather than try a read that would find nothing.
+		c.fresh = false
+		if err := c.r.await(c, false); err != nil {
+			return 0, err
+		}
+	}
+	for {
+		c.iov.Base = &p[0]
+		c.iov.SetLen(len(p))
+		c.msg.Control = &c.oob[0]
+		c.msg.SetControllen(len(c.oob))
+		n, _, e := unix.RawSyscall(unix.SYS_RECVMSG, uintptr(c.fd), uintptr(unsafe.Pointer(&c.msg)), unix.MSG_DONTWAIT)
+		switch e {
+		case 0:
+			if n == 0 {
+				return 0, io.EOF
+			}
+			if ts, ok := rxStamp(c.oob[:c.msg.Controllen]); ok {
+				c.rx = ts
+			}
+			return int(n), nil
+		case unix.EINTR:
+		case unix.EAGAIN:
+			if err := c.r.await(c, false); err != nil {
+				return 0, err
+			}
+		default:
+			return 0, os.NewSyscallError("read", e)
+		}
+	}
+}
+
+// rxStamp returns the SO_TIMESTAMPNS receive time in the control messages
+// oob, in wall-clock nanoseconds.
+func rxStamp(oob []byte) (int64, bool) {
+	for len(oob) >= unix.SizeofCmsghdr {
+		h := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
+		l := int(h.Len)
+		if l < unix.SizeofCmsghdr || l > len(oob) {
+			return 0, false
+		}
+		if h.Level == unix.SOL_SOCKET && h.Type == unix.SCM_TIMESTAMPNS &&
+			l >= unix.CmsgLen(int(unsafe.Sizeof(unix.Timespec{}))) {
+			ts := (*unix.Timespec)(unsafe.Pointer(&oob[unix.CmsgLen(0)]))
+			return ts.Nano(), true
+		}
+		oob = oob[min(unix.CmsgSpace(l-unix.CmsgLen(0)), len(oob)):]
+	}
+	return 0, false
+}
+
+// idle marks the end of a request: the answer is read.
+func (c *tickConn) idle() { c.active.Store(false) }
+
+// received returns when the last data read arrived, as an offset from
+// start, given now: the kernel's timestamp moved onto the monotonic clock.
+// It is now when the kernel gave no timestamp.
+func (c *tickConn) received(start time.Time) (time.Duration, bool) {
+	now := time.Now()
+	at := now.Sub(start)
+	if c.rx == 0 {
+		return at, false
+	}
+	age := now.UnixNano() - c.rx
+	c.rx = 0
+	if age <= 0 {
+		return at, true
+	}
+	return at - time.Duration(age), true
+}
+
+// peerClosed reports whether the server has closed the idle connection (or
+// sent bytes nobody asked for), by peeking without blocking.
+func (c *tickConn) peerClosed() bool {
+	_, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(c.fd), uintptr(unsafe.Pointer(&c.peek[0])), 1,
+		unix.MSG_PEEK|unix.MSG_DONTWAIT, 0, 0)
+	return e != unix.EAGAIN
+}
