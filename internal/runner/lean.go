@@ -24,7 +24,7 @@ import (
 // leanConn is a worker's connection: a net.Conn read through Go's netpoller,
 // or (open model, Linux) a tickConn read at the scheduler's wake-ups.
 type leanConn struct {
-	c     interface {
+	c interface {
 		SetDeadline(time.Time) error
 		Close() error
 	}

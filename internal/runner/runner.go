@@ -67,15 +67,15 @@ type Config struct {
 	// that it goes out in one wake-up with the next: fewer wake-ups, less CPU
 	// per request at high rates, at the price of up to Slack of lag. 0 sends
 	// every request at its due time.
-	Slack        time.Duration
-	Timer        Timer // how the open-model scheduler sleeps; the zero value is TimerPrecise
+	Slack time.Duration
+	Timer Timer // how the open-model scheduler sleeps; the zero value is TimerPrecise
 	// EagerReads makes the open model read each response the moment it
 	// arrives, as the closed model does: a wake-up of the process per
 	// response. By default (Linux, lean engine) responses are read when the
 	// scheduler next wakes and timed by the kernel's receive timestamp; see
 	// tick_linux.go.
-	EagerReads bool
-	MaxBodyBytes int   // 0 means DefaultMaxBodyBytes
+	EagerReads   bool
+	MaxBodyBytes int // 0 means DefaultMaxBodyBytes
 
 	Cases    []CaseSpec
 	Contract *contract.Contract
