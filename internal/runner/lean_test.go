@@ -29,6 +29,20 @@ func sendOne(t *testing.T, cc ClientConfig, req *Request, maxBody int) Result {
 // sendMany sends reqs in order on one worker, so on one kept-alive connection.
 func sendMany(t *testing.T, cc ClientConfig, reqs []*Request, maxBody int) []Result {
 	t.Helper()
+	return sendManyReading(t, cc, false, reqs, maxBody)
+}
+
+// readModes are the two ways the lean engine waits for an answer: Go's
+// netpoller, or the open model's deferred reads (the reactor, here with no
+// scheduler ticking, so every wait is armed to wake the process).
+var readModes = []struct {
+	name     string
+	deferred bool
+}{{"netpoller", false}, {"deferred", true}}
+
+// sendManyReading is sendMany with the read mode chosen.
+func sendManyReading(t *testing.T, cc ClientConfig, deferred bool, reqs []*Request, maxBody int) []Result {
+	t.Helper()
 	client, err := NewClient(cc)
 	require.NoError(t, err)
 	rec := &collect{}
@@ -40,6 +54,15 @@ func sendMany(t *testing.T, cc ClientConfig, reqs []*Request, maxBody int) []Res
 		Recorder: rec,
 	})
 	require.NoError(t, err)
+	if deferred {
+		re, err := newReactor()
+		if err != nil {
+			t.Skip(err)
+		}
+		re.sleep(-1)
+		rn.reactor = re
+		defer re.close()
+	}
 	rn.start = time.Now()
 	w := rn.newWorker(0)
 	defer w.close()
@@ -51,11 +74,13 @@ func sendMany(t *testing.T, cc ClientConfig, reqs []*Request, maxBody int) []Res
 
 // engines are the two ways a plain-HTTP request can go.
 var engines = []struct {
-	name string
-	cc   ClientConfig
+	name     string
+	cc       ClientConfig
+	deferred bool
 }{
-	{"lean", ClientConfig{Timeout: 5 * time.Second}},
-	{"nethttp", ClientConfig{Timeout: 5 * time.Second, Engine: EngineNetHTTP}},
+	{"lean", ClientConfig{Timeout: 5 * time.Second}, false},
+	{"lean-deferred", ClientConfig{Timeout: 5 * time.Second}, true},
+	{"nethttp", ClientConfig{Timeout: 5 * time.Second, Engine: EngineNetHTTP}, false},
 }
 
 // TestEnginesAgree: for each response shape, the lean engine records what
@@ -110,7 +135,7 @@ func TestEnginesAgree(t *testing.T) {
 				req := &Request{Method: "PUT", URL: srv.URL + "/v1/x", Header: map[string][]string{"Content-Type": {"application/json"}},
 					Body: []byte(`{}`)}
 				// Twice, so that the second goes on the kept connection (or a new one after close).
-				for i, r := range sendMany(t, e.cc, []*Request{req, req}, 1024) {
+				for i, r := range sendManyReading(t, e.cc, e.deferred, []*Request{req, req}, 1024) {
 					require.Equal(t, ErrNone, r.Err, "request %d: %s", i, r.ErrText)
 					assert.Equal(t, tt.status, r.Response.Status, "request %d", i)
 					assert.Equal(t, tt.ctype, r.Response.ContentType, "request %d", i)
@@ -228,23 +253,25 @@ func TestLeanTransportFailures(t *testing.T) {
 			_, _ = br.ReadByte() // until the client gives up
 		}, ErrTimeout},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			url := rawServer(t, tt.script)
-			cc := ClientConfig{Timeout: 300 * time.Millisecond}
-			r := sendOne(t, cc, &Request{Method: "PUT", URL: url + "/v1/x", Body: []byte("{}")}, 1024)
-			assert.Equal(t, tt.want, r.Err, r.ErrText)
-			assert.False(t, r.Verdicts.OK())
+	for _, m := range readModes {
+		for _, tt := range tests {
+			t.Run(m.name+"/"+tt.name, func(t *testing.T) {
+				url := rawServer(t, tt.script)
+				cc := ClientConfig{Timeout: 300 * time.Millisecond}
+				r := sendManyReading(t, cc, m.deferred, []*Request{{Method: "PUT", URL: url + "/v1/x", Body: []byte("{}")}}, 1024)[0]
+				assert.Equal(t, tt.want, r.Err, r.ErrText)
+				assert.False(t, r.Verdicts.OK())
+			})
+		}
+		t.Run(m.name+"/refused", func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			require.NoError(t, err)
+			url := "http://" + ln.Addr().String()
+			require.NoError(t, ln.Close())
+			r := sendManyReading(t, ClientConfig{}, m.deferred, []*Request{{Method: "PUT", URL: url + "/v1/x"}}, 1024)[0]
+			assert.Equal(t, ErrRefused, r.Err, r.ErrText)
 		})
 	}
-	t.Run("refused", func(t *testing.T) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		url := "http://" + ln.Addr().String()
-		require.NoError(t, ln.Close())
-		r := sendOne(t, ClientConfig{}, &Request{Method: "PUT", URL: url + "/v1/x"}, 1024)
-		assert.Equal(t, ErrRefused, r.Err, r.ErrText)
-	})
 }
 
 // TestLeanInterimAndStaleConnection: a 100 Continue before the answer is
@@ -294,21 +321,25 @@ func TestLeanInterimAndStaleConnection(t *testing.T) {
 // TestLeanDoesNotResendAfterClose: a server that reads the request and
 // closes without answering gets an EOF recorded, not the request again.
 func TestLeanDoesNotResendAfterClose(t *testing.T) {
-	var requests atomic.Int32
-	url := rawServer(t, func(c net.Conn, br *bufio.Reader) {
-		for readRequest(br) == nil {
-			if requests.Add(1) == 2 {
-				return // read the second request, then close without a word
-			}
-			_, _ = io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
-		}
-	})
-	req := &Request{Method: "PUT", URL: url + "/v1/x", Body: []byte("{}")}
-	rs := sendMany(t, ClientConfig{}, []*Request{req, req, req}, 1024)
-	assert.Equal(t, ErrNone, rs[0].Err)
-	assert.Equal(t, ErrEOF, rs[1].Err, rs[1].ErrText)
-	assert.Equal(t, ErrNone, rs[2].Err)
-	assert.Equal(t, int32(3), requests.Load(), "each request reached the target once")
+	for _, m := range readModes {
+		t.Run(m.name, func(t *testing.T) {
+			var requests atomic.Int32
+			url := rawServer(t, func(c net.Conn, br *bufio.Reader) {
+				for readRequest(br) == nil {
+					if requests.Add(1) == 2 {
+						return // read the second request, then close without a word
+					}
+					_, _ = io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
+				}
+			})
+			req := &Request{Method: "PUT", URL: url + "/v1/x", Body: []byte("{}")}
+			rs := sendManyReading(t, ClientConfig{}, m.deferred, []*Request{req, req, req}, 1024)
+			assert.Equal(t, ErrNone, rs[0].Err)
+			assert.Equal(t, ErrEOF, rs[1].Err, rs[1].ErrText)
+			assert.Equal(t, ErrNone, rs[2].Err)
+			assert.Equal(t, int32(3), requests.Load(), "each request reached the target once")
+		})
+	}
 }
 
 // TestLeanCancel: cancelling the run ends a request in flight at once, and
@@ -392,20 +423,24 @@ func TestBodyBufferGrows(t *testing.T) {
 // TestLeanDoesNotRetryResets: a connection reset by the target is its
 // answer, recorded once; only a kept connection found closed is retried.
 func TestLeanDoesNotRetryResets(t *testing.T) {
-	var seen atomic.Int32
-	url := rawServer(t, func(c net.Conn, br *bufio.Reader) {
-		for readRequest(br) == nil {
-			if seen.Add(1) == 2 {
-				_ = c.(*net.TCPConn).SetLinger(0) // close with RST
-				return
-			}
-			_, _ = io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
-		}
-	})
-	req := &Request{Method: "PUT", URL: url + "/v1/x", Body: []byte("{}")}
-	rs := sendMany(t, ClientConfig{}, []*Request{req, req, req}, 1024)
-	assert.Equal(t, ErrNone, rs[0].Err)
-	assert.Equal(t, ErrReset, rs[1].Err, rs[1].ErrText)
-	assert.Equal(t, ErrNone, rs[2].Err)
-	assert.Equal(t, int32(3), seen.Load(), "each request reached the target once")
+	for _, m := range readModes {
+		t.Run(m.name, func(t *testing.T) {
+			var seen atomic.Int32
+			url := rawServer(t, func(c net.Conn, br *bufio.Reader) {
+				for readRequest(br) == nil {
+					if seen.Add(1) == 2 {
+						_ = c.(*net.TCPConn).SetLinger(0) // close with RST
+						return
+					}
+					_, _ = io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
+				}
+			})
+			req := &Request{Method: "PUT", URL: url + "/v1/x", Body: []byte("{}")}
+			rs := sendManyReading(t, ClientConfig{}, m.deferred, []*Request{req, req, req}, 1024)
+			assert.Equal(t, ErrNone, rs[0].Err)
+			assert.Equal(t, ErrReset, rs[1].Err, rs[1].ErrText)
+			assert.Equal(t, ErrNone, rs[2].Err)
+			assert.Equal(t, int32(3), seen.Load(), "each request reached the target once")
+		})
+	}
 }

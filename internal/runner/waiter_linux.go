@@ -39,7 +39,6 @@ type preciseWaiter struct {
 	base  int64 // CLOCK_MONOTONIC nanoseconds at since() == 0
 	stop  func() bool
 	buf   [8]byte
-	fresh bool           // the timer was just armed: wait before the first read
 	fake  *runtimeWaiter // set once the clock proved not to be the real one
 }
 
@@ -66,14 +65,6 @@ func newPreciseWaiter(ctx context.Context, since func() time.Duration) (*precise
 	}
 	w.raw = raw
 	w.read = func(fd uintptr) bool {
-		if w.fresh {
-			// A timer armed a moment ago has not fired: skip the read
-			// that would say so, and let the poller wait for it. (An
-			// earlier fire still pending in the poller makes the wait
-			// return at once, and the read below then consumes it.)
-			w.fresh = false
-			return false
-		}
 		_, _, e := unix.RawSyscall(unix.SYS_READ, fd, uintptr(unsafe.Pointer(&w.buf[0])), uintptr(len(w.buf)))
 		if e == unix.EAGAIN {
 			return false // not fired yet: the poller waits
@@ -140,7 +131,6 @@ func (w *preciseWaiter) wait(ctx context.Context, until time.Duration) bool {
 		if ctx.Err() != nil {
 			return false
 		}
-		w.fresh = true
 		if err := w.readFired(); err != nil || w.since() == now {
 			w.fallback()
 		}
