@@ -69,12 +69,11 @@ type Config struct {
 	// every request at its due time.
 	Slack time.Duration
 	Timer Timer // how the open-model scheduler sleeps; the zero value is TimerPrecise
-	// EagerReads makes the open model read each response the moment it
-	// arrives, as the closed model does: a wake-up of the process per
-	// response. By default (Linux, lean engine) responses are read when the
-	// scheduler next wakes and timed by the kernel's receive timestamp; see
-	// tick_linux.go.
-	EagerReads   bool
+	// NetpollReads makes the open model's lean engine wait for each answer
+	// in Go's netpoller, as the closed model does: a wake-up of the process
+	// per answer. By default (Linux) answers are read when the scheduler
+	// next wakes and timed by the kernel's receive stamp; see tick_linux.go.
+	NetpollReads bool
 	MaxBodyBytes int // 0 means DefaultMaxBodyBytes
 
 	Cases    []CaseSpec
@@ -244,7 +243,7 @@ func (r *Runner) since() time.Duration { return time.Since(r.start) }
 // runOpen schedules requests with the pacer and hands them to a pool of
 // MaxInFlight workers. It reports whether ctx ended the run early.
 func (r *Runner) runOpen(ctx context.Context) bool {
-	if r.transport != nil && r.transport.lean && !r.cfg.EagerReads {
+	if r.transport != nil && r.transport.lean && !r.cfg.NetpollReads {
 		if re, err := newReactor(); err == nil {
 			r.reactor = re
 			defer func() { re.close(); r.reactor = nil }()

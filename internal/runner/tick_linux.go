@@ -43,7 +43,11 @@ import (
 //
 // A connection whose kernel cannot timestamp reads is always armed, so it
 // behaves like a netpoller connection. The closed model keeps netpoller
-// connections: it sends the next request the moment a response is read.
+// connections: it sends the next request the moment a response is read, and
+// its process is busy, not woken. (A reactor variant for it, every socket
+// registered edge-triggered so that a worker skips the read that finds
+// nothing after each write, saved that system call and no CPU: the hop
+// through the poller goroutine cost as much.)
 
 // farTick is how far off the scheduler's next wake-up must be for waiting
 // sockets to be armed to wake the process. Below it, a response waits at most
