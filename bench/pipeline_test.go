@@ -28,7 +28,9 @@ import (
 //	  go test ./bench -run - -bench Pipeline -benchtime 200000x -cpuprofile cpu.out
 //
 // WRTC_BENCH_RATE=5000 runs the open model at that rate instead (with
-// WRTC_BENCH_TIMER=runtime on Go's timers rather than the precise one), and
+// WRTC_BENCH_TIMER=runtime on Go's timers rather than the precise one, with
+// WRTC_BENCH_READS=netpoll waiting for every answer in Go's netpoller rather
+// than reading it at the scheduler's next wake-up), and
 // WRTC_BENCH_ENGINE=nethttp sends with net/http (see runner.Engine).
 func BenchmarkPipeline(b *testing.B) {
 	base := os.Getenv("WRTC_BENCH_TARGET")
@@ -76,6 +78,7 @@ func BenchmarkPipeline(b *testing.B) {
 		if os.Getenv("WRTC_BENCH_TIMER") == "runtime" {
 			cfg.Timer = runner.TimerRuntime
 		}
+		cfg.NetpollReads = os.Getenv("WRTC_BENCH_READS") == "netpoll"
 	}
 	col := report.NewCollector([]report.CaseMeta{{Name: "subscribe_all", Expect: expect, Weight: 1}}, k, cfg.Workers(), 0)
 	tap := newTap(col, cfg.Workers()+1)

@@ -41,7 +41,9 @@ type Result struct {
 	Seq uint64
 	// Req is the request that was sent (or dropped).
 	Req *Request
-	// Scheduled is when the request was due.
+	// Scheduled is when the request was due: its time in the schedule, or,
+	// sent early with Config.Slack, the due time of the wake-up it went out
+	// on. Latency counts from it.
 	Scheduled time.Duration
 	// Sent is when the request was handed to the HTTP client.
 	Sent time.Duration

@@ -249,8 +249,8 @@ func TestSlackCoalescesWakeUps(t *testing.T) {
 		wakes int // distinct send times for 500 requests 200µs apart
 	}{
 		{0, 500},                      // every request at its own time
-		{250 * time.Microsecond, 251}, // request 0 is due at once and goes alone; then pairs
-		{450 * time.Microsecond, 168}, // request 0 alone, then threes (499 = 3×166 + 1)
+		{250 * time.Microsecond, 250}, // pairs: each wake-up takes the next request along
+		{450 * time.Microsecond, 167}, // threes (500 = 3×166 + 2)
 	} {
 		slack := tt.slack
 		synctest.Test(t, func(t *testing.T) {
@@ -267,7 +267,10 @@ func TestSlackCoalescesWakeUps(t *testing.T) {
 			require.Equal(t, uint64(500), sum.Sent, "slack changes when, never how many")
 			sends := map[time.Duration]int{}
 			for _, r := range rec.sorted() {
-				assert.LessOrEqual(t, r.Lag(), slack, "request %d went out %s late", r.Seq, r.Lag())
+				due, _ := cfg.Pacer.Pace(0, r.Seq)
+				assert.Zero(t, r.Lag(), "request %d: sent when its wake-up was due", r.Seq)
+				assert.LessOrEqual(t, r.Scheduled, due, "request %d: timed from no later than its due time", r.Seq)
+				assert.LessOrEqual(t, due-r.Scheduled, slack, "request %d went out %s early", r.Seq, due-r.Scheduled)
 				sends[r.Sent]++
 			}
 			assert.Len(t, sends, tt.wakes, "slack %s", slack)

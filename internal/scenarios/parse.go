@@ -646,7 +646,10 @@ func (d *decoder) load(n *yaml.Node, path string, l *LoadSpec) {
 			l.Seed, l.SeedSet = seed, true
 		},
 		"think_time": d.duration(&l.ThinkTime, false),
-		"slack":      d.duration(&l.Slack, false),
+		"slack": func(n *yaml.Node, path string) {
+			d.duration(&l.Slack, false)(n, path)
+			l.SlackSet = true
+		},
 	}
 	list := make([]field, len(loadKeyOrder))
 	for i, k := range loadKeyOrder {

@@ -298,3 +298,16 @@ func TestDocExamplesParse(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, n, 2)
 }
+
+// TestSlackDefault: the open model shares wake-ups by default; an explicit
+// zero keeps every request at its own due time; the closed model has none.
+func TestSlackDefault(t *testing.T) {
+	const base = "name: s\ntarget: {url: embedded}\nmix: [{case: subscribe_all}]\n"
+	s := mustParse(t, base+"load: {rate: 10/s, duration: 1s}\n")
+	assert.Equal(t, DefaultSlack, s.Load.Slack)
+	s = mustParse(t, base+"load: {rate: 10/s, duration: 1s, slack: 0s}\n")
+	assert.Zero(t, s.Load.Slack, "an explicit zero is kept")
+	assert.True(t, s.Load.SlackSet)
+	s = mustParse(t, base+"load: {model: closed, concurrency: 2, duration: 1s}\n")
+	assert.Zero(t, s.Load.Slack, "the closed model has no schedule to share")
+}

@@ -41,6 +41,10 @@ const (
 	Embedded = "embedded"
 	// ProductionHost is the host of Bandwidth's production WebRTC API.
 	ProductionHost = "api.webrtc.bandwidth.com"
+	// DefaultSlack is the open model's load.slack when absent: it takes
+	// effect above 4,000 requests a second, where two requests fall due
+	// within it.
+	DefaultSlack = 250 * time.Microsecond
 	// MaxSlack bounds load.slack.
 	MaxSlack = 10 * time.Millisecond
 	// MaxParticipantsPerSession is the API's limit of participants in one session.
@@ -174,11 +178,16 @@ type LoadSpec struct {
 	Concurrency int
 	// ThinkTime is each worker's pause between requests (closed model).
 	ThinkTime time.Duration
-	// Slack lets the open-model scheduler send a request up to this late so
-	// that it shares a wake-up with the next one: less CPU per request at
-	// high rates, at the price of up to Slack of lag. Zero sends every
-	// request at its due time.
+	// Slack lets the open-model scheduler send the requests due within this
+	// long after the one it woke for on the same wake-up, early: less CPU
+	// per request at high rates. Each is timed from the due time of the
+	// request it went out with, so its latency hides nothing; the target
+	// sees them up to Slack sooner. Zero sends every request at its due
+	// time. When SlackSet is false and Slack is zero, the open model uses
+	// DefaultSlack.
 	Slack time.Duration
+	// SlackSet records that Slack was given, so that an explicit zero is kept.
+	SlackSet bool
 	// Seed seeds request generation. When SeedSet is false and Seed is zero,
 	// it defaults to DefaultSeed.
 	Seed uint64
@@ -295,6 +304,9 @@ func (s *Scenario) ApplyDefaults() {
 	}
 	if !l.SeedSet && l.Seed == 0 {
 		l.Seed = DefaultSeed
+	}
+	if !l.SlackSet && l.Slack == 0 && l.Model == "open" {
+		l.Slack = DefaultSlack
 	}
 
 	for i := range s.Mix {

@@ -266,7 +266,7 @@ func (l LoadSpec) check(p *problems) {
 			p.add("load.concurrency", "applies to the closed model only; set model: closed or remove it")
 		}
 		if l.Slack > MaxSlack {
-			p.add("load.slack", "%s is more than %s; slack trades a little lag for CPU, it is not a pacing tool", l.Slack, MaxSlack)
+			p.add("load.slack", "%s is more than %s; slack saves wake-ups, it is not a pacing tool", l.Slack, MaxSlack)
 		}
 		if l.ThinkTime != 0 {
 			p.add("load.think_time", "applies to the closed model only; set model: closed or remove it")
