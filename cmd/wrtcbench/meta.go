@@ -26,7 +26,7 @@ func reportMeta(s *scenarios.Scenario, o *runOptions, cfg runner.Config, tg *tar
 		Target:   redactURL(tg.url),
 		Contract: cfg.Contract.Source,
 		Load: report.Load{Model: string(cfg.Model), MaxInFlight: cfg.MaxInFlight, Concurrency: cfg.Concurrency,
-			WarmupS: cfg.Warmup.Seconds()},
+			WarmupS: cfg.Warmup.Seconds(), SlackMS: float64(cfg.Slack) / float64(time.Millisecond)},
 		Summary: sum, Window: window,
 		Credentials: curl.Credentials{Username: tg.username, Password: tg.password},
 		Phases:      []report.Phase{setup},

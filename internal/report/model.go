@@ -64,8 +64,9 @@ type Load struct {
 	MaxInFlightSeen int64   `json:"max_in_flight_seen"`
 	Concurrency     int     `json:"concurrency,omitempty"`
 	WarmupS         float64 `json:"warmup_s"`
-	Late            uint64  `json:"late"`   // requests the scheduler itself dispatched late
-	Behind          bool    `json:"behind"` // the generator fell behind: not a valid measurement
+	SlackMS         float64 `json:"slack_ms,omitempty"` // open model: requests due this soon after a wake-up's own went out with it
+	Late            uint64  `json:"late"`               // requests the scheduler itself dispatched late
+	Behind          bool    `json:"behind"`             // the generator fell behind: not a valid measurement
 }
 
 // Requests counts the requests of the measured phase (warm-up excluded).
