@@ -82,6 +82,13 @@ func run(addr string, useNetHTTP bool, delay time.Duration) error {
 				if ctx.Err() != nil {
 					break
 				}
+				if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
+					// A generator that opens connections without bound (vegeta
+					// collapsing at 10,000/s) must not take the target down
+					// for the tools measured after it: wait for some to close.
+					time.Sleep(10 * time.Millisecond)
+					continue
+				}
 				return err
 			}
 			go serveConn(c, st, delay)
