@@ -140,7 +140,8 @@ PY
 }
 # rss_at NAME SECONDS: the RSS (kB) sampled nearest that long after the start
 rss_at() { awk -v t="$2" 'NR == 1 {t0 = $1} $1 - t0 <= t {r = $2} END {print r}' "$work/$1.samples"; }
-cpu_of() { awk '{printf "%.3f", $1 + $2}' "$work/$1.time"; }
+# cpu_of NAME: user+sys seconds (/usr/bin/time adds a line when the tool failed)
+cpu_of() { awk '$1 ~ /^[0-9.]+$/ && $2 ~ /^[0-9.]+$/ {c = $1 + $2} END {if (c != "") printf "%.3f", c}' "$work/$1.time"; }
 rss_of() { awk '{print $3}' "$work/$1.time"; }
 
 # row KIND TOOL FIELDS...: one line of results.tsv
@@ -153,7 +154,7 @@ wrtc() { # wrtc NAME SCENARIO RATE: a wrtcbench run
 }
 # wrtc_fig NAME EXPR: a figure from a wrtcbench run's report.json
 wrtc_fig() {
-	python3 -c "import json,sys; r=json.load(open(sys.argv[1])); q=r['requests']; print($2)" "$work/$1.result/report.json"
+	python3 -c "import json,sys; r=json.load(open(sys.argv[1])); q=r['requests']; print($2)" "$work/$1.result/report.json" 2>/dev/null || true
 }
 vegeta_fig() { # vegeta_fig NAME FIELD: from `vegeta report -type json`
 	"$have_vegeta" report -type json <"$work/$1.stdout" | python3 -c "import json,sys; r=json.load(sys.stdin); print($2)"
@@ -231,7 +232,11 @@ rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 a = {r[1]: r for r in rows if r[0] == "a"}
 b = {r[1]: r for r in rows if r[0] == "b"}
 c = [r for r in rows if r[0] == "c"]
-f = lambda s: float(s) if s not in ("", None) else float("nan")
+def f(s):  # a figure, or nan when a run produced none (a crash, a tool left out)
+    try:
+        return float(s)
+    except (TypeError, ValueError):
+        return float("nan")
 def ratio(x, y):
     return f"{x / y:.2f}x" if y and y == y and x == x else "n/a"
 print(f"\n(a) maximum throughput, closed model, 64 in flight, {sys.argv[2]} s")
