@@ -28,13 +28,14 @@ type leanConn struct {
 		SetDeadline(time.Time) error
 		Close() error
 	}
-	addr  string
-	br    *bufio.Reader
-	stop  func() bool   // unregisters the cancel hook
-	used  bool          // a response has been read on it before
-	last  time.Time     // when its last response was read
-	io    io.ReadWriter // c itself, or its raw system-call reader and writer (sock)
-	close bool          // the server asked to close it, or the body was left unread
+	addr     string
+	br       *bufio.Reader
+	stop     func() bool   // unregisters the cancel hook
+	used     bool          // a response has been read on it before
+	last     time.Time     // when its last response was read
+	deadline time.Time     // the deadline set on it, reused while later than a request's own
+	io       io.ReadWriter // c itself, or its raw system-call reader and writer (sock)
+	close    bool          // the server asked to close it, or the body was left unread
 }
 
 // maxHeadLine bounds a line of a response head; the bufio.Reader's size.
@@ -63,12 +64,12 @@ const idlePeek = time.Millisecond
 // EOF, a timeout, a broken response — is the target's answer, and recorded.
 // (net/http resends a PUT on a closed kept connection only when nothing was
 // written either.)
-func (w *worker) roundTripLean(ctx context.Context, wr *wire, res *Result) error {
+func (w *worker) roundTripLean(ctx context.Context, wr *wire, res *Result, now time.Time) error {
 	if wr.err != nil {
 		return wr.err
 	}
-	deadline := time.Now().Add(w.r.timeout)
-	if lc := w.lc; lc != nil && (lc.br.Buffered() > 0 || (time.Since(lc.last) > idlePeek && lc.peerClosed())) {
+	deadline := now.Add(w.r.timeout)
+	if lc := w.lc; lc != nil && (lc.br.Buffered() > 0 || (now.Sub(lc.last) > idlePeek && lc.peerClosed())) {
 		w.closeConn() // closed while idle, or unasked-for bytes: not reusable
 	}
 	_, _, err := w.exchange(ctx, wr, deadline, res)
@@ -97,8 +98,16 @@ func (w *worker) exchange(ctx context.Context, wr *wire, deadline time.Time, res
 		}
 	}
 	reused = lc.used
-	if err := lc.c.SetDeadline(deadline); err != nil {
-		return reused, false, err
+	if lc.deadline.Before(deadline) {
+		// Setting a deadline costs a runtime timer update; one set a little
+		// past the timeout serves the requests of the next timeout/64, so
+		// that a request times out between 1 and 65/64 timeouts after it
+		// was sent.
+		d := deadline.Add(w.r.timeout / 64)
+		if err := lc.c.SetDeadline(d); err != nil {
+			return reused, false, err
+		}
+		lc.deadline = d
 	}
 	if ctx.Err() != nil { // a cancel before SetDeadline was overwritten by it
 		return reused, false, ctx.Err()
@@ -117,7 +126,7 @@ func (w *worker) exchange(ctx context.Context, wr *wire, deadline time.Time, res
 			res.Done = at
 		}
 	}
-	lc.used, lc.last = true, time.Now()
+	lc.used = true // lc.last is set by the caller, with the response's end
 	if lc.close {
 		w.closeConn()
 	}

@@ -71,18 +71,23 @@ func (w *worker) do(ctx context.Context, h hit) {
 	for m := r.maxInFlight.Load(); n > m && !r.maxInFlight.CompareAndSwap(m, n); m = r.maxInFlight.Load() {
 	}
 	r.sent.Add(1)
-	res.Sent = time.Since(r.start)
+	sent := time.Now()
+	res.Sent = sent.Sub(r.start)
 	var err error
 	if wr != nil && wr.lean {
-		err = w.roundTripLean(ctx, wr, res)
+		err = w.roundTripLean(ctx, wr, res, sent)
 	} else {
 		err = w.roundTrip(ctx, req, res)
 	}
+	end := time.Now()
 	switch {
 	case res.Done == 0:
-		res.Done = time.Since(r.start)
+		res.Done = end.Sub(r.start)
 	case res.Done < res.Sent: // a deferred read's kernel timestamp, off by a clock step
 		res.Done = res.Sent
+	}
+	if w.lc != nil {
+		w.lc.last = end
 	}
 	r.inFlight.Add(-1)
 
