@@ -335,8 +335,11 @@ const pollEvery = 50 * time.Microsecond
 // maxBatch bounds how many requests Slack sends on one wake-up.
 const maxBatch = 64
 
-// schedule runs the open-model schedule, sending each hit on hits when due.
-// Every request due by the time the scheduler wakes goes out in one batch.
+// schedule runs the open-model schedule, handing each request to an idle
+// worker of p when due. Every request due by the time the scheduler wakes
+// goes out in one batch, and with Slack so do those due within Slack after
+// the one it woke for. Each wake-up also hands on the answers that arrived
+// since the last one (deferred reads).
 //
 // A request late by more than DefaultCatchUpAfter is "catching up": it goes
 // out no sooner than 1/(CatchUp × rate) after the previous one was meant to,
