@@ -64,7 +64,11 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 			s.Fixtures.Sessions, s.Fixtures.ParticipantsPerSession, s.Fixtures.PublishersPerSession, s.Fixtures.Aliases, s.Seat(), s.Cleanup())
 	}
 	fmt.Fprintln(stdout)
-	fmt.Fprintf(stdout, "load     %s, until %s; warm-up %s\n", describeLoad(cfg), describeEnd(cfg), cfg.Warmup)
+	fmt.Fprintf(stdout, "load     %s, until %s; warm-up %s", describeLoad(cfg), describeEnd(cfg), cfg.Warmup)
+	if cfg.Slack > 0 {
+		fmt.Fprintf(stdout, "; slack %s (a request due that soon after another goes out with it)", cfg.Slack)
+	}
+	fmt.Fprintln(stdout)
 	if cfg.Model == runner.Open {
 		printSchedule(stdout, cfg)
 	}
