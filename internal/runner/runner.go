@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -332,6 +333,11 @@ func (p *pool) close() {
 // the scheduler sends back to back without sleeping.
 const pollEvery = 50 * time.Microsecond
 
+// yieldEvery: the scheduler lets the workers run after handing out this many
+// requests without sleeping; a scheduler catching up would otherwise hand
+// out a backlog to workers that cannot send it until it sleeps.
+const yieldEvery = 8
+
 // maxBatch bounds how many requests Slack sends on one wake-up.
 const maxBatch = 64
 
@@ -363,6 +369,7 @@ func (r *Runner) schedule(ctx context.Context, p *pool) (interrupted bool) {
 	// it may take along, and how many requests it took.
 	var batchDue, batchEnd time.Duration = 0, -1
 	var batchN int
+	var burst int // requests handed out since the scheduler last slept or yielded
 	for n := uint64(0); ; n++ {
 		if r.cfg.Requests > 0 && n >= r.cfg.Requests {
 			return false
@@ -393,6 +400,7 @@ func (r *Runner) schedule(ctx context.Context, p *pool) (interrupted bool) {
 					return true
 				}
 				now = r.since()
+				burst = 0
 			}
 			if r.cfg.Slack > 0 && earliest == due {
 				batchDue, batchEnd, batchN = due, due+r.cfg.Slack, 1
@@ -433,6 +441,10 @@ func (r *Runner) schedule(ctx context.Context, p *pool) (interrupted bool) {
 		}
 		sl.hits <- h // buffered: the worker is idle and takes it
 		r.scheduled.Add(1)
+		if burst++; burst == yieldEvery {
+			runtime.Gosched()
+			burst = 0
+		}
 	}
 }
 
