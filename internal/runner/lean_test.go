@@ -318,27 +318,40 @@ func TestLeanInterimAndStaleConnection(t *testing.T) {
 	assert.Equal(t, int32(3), requests.Load(), "nothing was sent twice")
 }
 
-// TestLeanDoesNotResendAfterClose: a server that reads the request and
-// closes without answering gets an EOF recorded, not the request again.
-func TestLeanDoesNotResendAfterClose(t *testing.T) {
+// TestLeanDoesNotResendAfterFailure: a server that reads the second request
+// and closes without answering, or resets the connection, gets that failure
+// recorded (EOF, reset), not the request again; the third request goes out
+// on a new connection.
+func TestLeanDoesNotResendAfterFailure(t *testing.T) {
+	failures := []struct {
+		name string
+		fail func(c net.Conn)
+		want ErrKind
+	}{
+		{"close", func(net.Conn) {}, ErrEOF},
+		{"reset", func(c net.Conn) { _ = c.(*net.TCPConn).SetLinger(0) }, ErrReset},
+	}
 	for _, m := range readModes {
-		t.Run(m.name, func(t *testing.T) {
-			var requests atomic.Int32
-			url := rawServer(t, func(c net.Conn, br *bufio.Reader) {
-				for readRequest(br) == nil {
-					if requests.Add(1) == 2 {
-						return // read the second request, then close without a word
+		for _, f := range failures {
+			t.Run(m.name+"/"+f.name, func(t *testing.T) {
+				var seen atomic.Int32
+				url := rawServer(t, func(c net.Conn, br *bufio.Reader) {
+					for readRequest(br) == nil {
+						if seen.Add(1) == 2 {
+							f.fail(c) // then the deferred Close ends the connection
+							return
+						}
+						_, _ = io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
 					}
-					_, _ = io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
-				}
+				})
+				req := &Request{Method: "PUT", URL: url + "/v1/x", Body: []byte("{}")}
+				rs := sendManyReading(t, ClientConfig{}, m.deferred, []*Request{req, req, req}, 1024)
+				assert.Equal(t, ErrNone, rs[0].Err)
+				assert.Equal(t, f.want, rs[1].Err, rs[1].ErrText)
+				assert.Equal(t, ErrNone, rs[2].Err)
+				assert.Equal(t, int32(3), seen.Load(), "each request reached the target once")
 			})
-			req := &Request{Method: "PUT", URL: url + "/v1/x", Body: []byte("{}")}
-			rs := sendManyReading(t, ClientConfig{}, m.deferred, []*Request{req, req, req}, 1024)
-			assert.Equal(t, ErrNone, rs[0].Err)
-			assert.Equal(t, ErrEOF, rs[1].Err, rs[1].ErrText)
-			assert.Equal(t, ErrNone, rs[2].Err)
-			assert.Equal(t, int32(3), requests.Load(), "each request reached the target once")
-		})
+		}
 	}
 }
 
@@ -417,30 +430,5 @@ func TestBodyBufferGrows(t *testing.T) {
 			}
 		}
 		srv.Close()
-	}
-}
-
-// TestLeanDoesNotRetryResets: a connection reset by the target is its
-// answer, recorded once; only a kept connection found closed is retried.
-func TestLeanDoesNotRetryResets(t *testing.T) {
-	for _, m := range readModes {
-		t.Run(m.name, func(t *testing.T) {
-			var seen atomic.Int32
-			url := rawServer(t, func(c net.Conn, br *bufio.Reader) {
-				for readRequest(br) == nil {
-					if seen.Add(1) == 2 {
-						_ = c.(*net.TCPConn).SetLinger(0) // close with RST
-						return
-					}
-					_, _ = io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
-				}
-			})
-			req := &Request{Method: "PUT", URL: url + "/v1/x", Body: []byte("{}")}
-			rs := sendManyReading(t, ClientConfig{}, m.deferred, []*Request{req, req, req}, 1024)
-			assert.Equal(t, ErrNone, rs[0].Err)
-			assert.Equal(t, ErrReset, rs[1].Err, rs[1].ErrText)
-			assert.Equal(t, ErrNone, rs[2].Err)
-			assert.Equal(t, int32(3), seen.Load(), "each request reached the target once")
-		})
 	}
 }
