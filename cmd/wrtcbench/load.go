@@ -11,7 +11,7 @@ import (
 )
 
 // runnerConfig translates a scenario's load block into the runner's terms.
-// Client, Contract and Recorder are left for the caller.
+// Client and Recorder are left for the caller.
 func runnerConfig(s *scenarios.Scenario, o *runOptions, plan *scenarios.Plan) runner.Config {
 	l := s.Load
 	cfg := runner.Config{
@@ -24,7 +24,6 @@ func runnerConfig(s *scenarios.Scenario, o *runOptions, plan *scenarios.Plan) ru
 		Concurrency: l.Concurrency,
 		ThinkTime:   l.ThinkTime,
 		Slack:       l.Slack,
-		Cases:       plan.Cases(),
 		Source:      plan,
 	}
 	share := 1.0

@@ -24,7 +24,7 @@ func reportMeta(s *scenarios.Scenario, o *runOptions, cfg runner.Config, tg *tar
 		Tool:     report.Tool{Name: "wrtcbench", Version: version},
 		Scenario: report.ScenarioInfo{Name: s.Name, Description: s.Description, File: s.File, Seed: s.Load.Seed, Shard: o.shard.String()},
 		Target:   redactURL(tg.url),
-		Contract: cfg.Contract.Source,
+		Contract: o.k.Source,
 		Load: report.Load{Model: string(cfg.Model), MaxInFlight: cfg.MaxInFlight, Concurrency: cfg.Concurrency,
 			WarmupS: cfg.Warmup.Seconds(), SlackMS: float64(cfg.Slack) / float64(time.Millisecond)},
 		Summary: sum, Window: window,

@@ -164,7 +164,7 @@ func (sr *scenarioRun) tearDown() report.Phase {
 func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.Report, error) {
 	s, o, out := sr.s, sr.o, sr.out
 	cfg := runnerConfig(s, o, plan)
-	cfg.Client, cfg.Contract = sr.client, o.k
+	cfg.Client = sr.client
 	metas := make([]report.CaseMeta, len(s.Mix))
 	for i, m := range s.Mix {
 		metas[i] = report.CaseMeta{Name: m.Case, Expect: m.Expected(), Weight: m.Weight}

@@ -115,17 +115,19 @@ func NewCollector(cases []CaseMeta, k *contract.Contract, workers int, interval 
 	return c
 }
 
-// Record implements runner.Recorder.
+// Record implements runner.Recorder: it judges r against the contract and
+// buffers what the report needs of it. It runs on the worker's goroutine, so
+// judging costs the worker what it always did, and nothing else waits on it.
 func (c *Collector) Record(worker int, r *runner.Result) {
 	rec := record{
 		seq: r.Seq, scheduled: r.Scheduled, sent: r.Sent, done: r.Done, retryAfter: r.RetryAfter,
 		caseIdx: uint16(r.Req.Case), status: uint16(r.Response.Status), err: r.Err,
-		warmup: r.Warmup, dropped: r.Dropped, verdicts: r.Verdicts,
+		warmup: r.Warmup, dropped: r.Dropped, verdicts: c.judge(r),
 	}
-	if r.Verdicts.Failed != 0 && !r.Warmup {
+	if rec.verdicts.Failed != 0 && !r.Warmup {
 		// Warm-up failures are not reported, so they must not use up the
 		// example slots of the measured ones.
-		rec.examples = c.keepExample(r)
+		rec.examples = c.keepExample(r, rec.verdicts)
 	}
 	s := c.shards[worker%len(c.shards)]
 	s.mu.Lock()
@@ -133,13 +135,28 @@ func (c *Collector) Record(worker int, r *runner.Result) {
 	s.mu.Unlock()
 }
 
+// judge runs the checks on r: none for a dropped request, the transport
+// check alone for one that got no response, every check that applies to a
+// response (contract.Judge).
+func (c *Collector) judge(r *runner.Result) contract.Verdicts {
+	switch {
+	case r.Dropped:
+		return contract.Verdicts{}
+	case r.Err != runner.ErrNone:
+		return contract.JudgeTransportError()
+	}
+	resp := contract.Response{Status: r.Response.Status, ContentType: r.Response.ContentType,
+		Body: r.Response.Body, BodyLen: r.Response.BodyLen}
+	return c.contract.Judge(c.cases[r.Req.Case].Expect, &resp)
+}
+
 // keepExample copies r for the examples of each failed check that has fewer
 // than MaxExamples kept, and returns nil when none needs it.
-func (c *Collector) keepExample(r *runner.Result) *exampleSet {
+func (c *Collector) keepExample(r *runner.Result, v contract.Verdicts) *exampleSet {
 	var want uint8
 	st := min(max(r.Response.Status, 0), 599)
 	for ch := range contract.NumChecks {
-		if r.Verdicts.FailedCheck(contract.Check(ch)) &&
+		if v.FailedCheck(contract.Check(ch)) &&
 			c.taken[r.Req.Case][ch][st].Add(1) <= MaxExamples {
 			want |= 1 << ch
 		}

@@ -1,8 +1,10 @@
-// Package runner paces, fires, times and checks the requests of a run.
+// Package runner is the load engine: it paces, fires and times the requests
+// of a run.
 //
 // It takes a Source of pre-rendered requests, a Pacer (or a closed-model
 // concurrency) and a Recorder, and for every request produces one Result: the
-// contract between the runner and everything downstream. Latency is timed from
+// contract between the runner and everything downstream. It does not judge
+// what came back; the Recorder does (package report). Latency is timed from
 // each request's scheduled send time, so a stalled target shows in it
 // (coordinated omission is corrected); the service time from the actual send
 // is kept beside it.
@@ -13,6 +15,7 @@
 // worker and no allocation per request; TLS and HTTP/2 go through net/http
 // (ClientConfig.Engine).
 //
-// The runner does not parse scenarios, set up fixtures, aggregate results or
-// render reports: it imports neither the scenarios nor the report package.
+// The runner does not parse scenarios, set up fixtures, judge responses,
+// aggregate results or render reports. It imports no package of this project
+// (go list -deps ./internal/runner), like vegeta's attacker.
 package runner

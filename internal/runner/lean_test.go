@@ -14,8 +14,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/wrtcbench/wrtcbench/internal/contract"
 )
 
 // sendOne sends req through a one-worker runner with the client of cc and
@@ -48,8 +46,7 @@ func sendManyReading(t *testing.T, cc ClientConfig, deferred bool, reqs []*Reque
 	rec := &collect{}
 	rn, err := New(Config{
 		Model: Closed, Concurrency: 1, Requests: 1, MaxBodyBytes: maxBody,
-		Cases:    []CaseSpec{{Name: "subscribe_all", Expect: contract.NewStatusSet(204)}},
-		Contract: contract.Builtin(), Client: client,
+		Client:   client,
 		Source:   SourceFunc(func(n uint64) *Request { return reqs[n] }),
 		Recorder: rec,
 	})
@@ -260,7 +257,6 @@ func TestLeanTransportFailures(t *testing.T) {
 				cc := ClientConfig{Timeout: 300 * time.Millisecond}
 				r := sendManyReading(t, cc, m.deferred, []*Request{{Method: "PUT", URL: url + "/v1/x", Body: []byte("{}")}}, 1024)[0]
 				assert.Equal(t, tt.want, r.Err, r.ErrText)
-				assert.False(t, r.Verdicts.OK())
 			})
 		}
 		t.Run(m.name+"/refused", func(t *testing.T) {
@@ -297,8 +293,7 @@ func TestLeanInterimAndStaleConnection(t *testing.T) {
 	rec := &collect{}
 	rn, err := New(Config{
 		Model: Closed, Concurrency: 1, Requests: 1,
-		Cases:    []CaseSpec{{Name: "subscribe_all", Expect: contract.NewStatusSet(204)}},
-		Contract: contract.Builtin(), Client: client,
+		Client: client,
 		Source: SourceFunc(func(uint64) *Request { return req }), Recorder: rec,
 	})
 	require.NoError(t, err)
@@ -368,8 +363,7 @@ func TestLeanCancel(t *testing.T) {
 	req := &Request{Method: "PUT", URL: url + "/v1/x"}
 	rn, err := New(Config{
 		Model: Closed, Concurrency: 2, Duration: time.Hour,
-		Cases:    []CaseSpec{{Name: "subscribe_all", Expect: contract.NewStatusSet(204)}},
-		Contract: contract.Builtin(), Client: client,
+		Client: client,
 		Source: SourceFunc(func(uint64) *Request { return req }), Recorder: rec,
 	})
 	require.NoError(t, err)

@@ -1,15 +1,12 @@
 package runner
 
-import (
-	"time"
-
-	"github.com/wrtcbench/wrtcbench/internal/contract"
-)
+import "time"
 
 // Request is one pre-rendered HTTP request. Requests may be shared between
 // concurrent sends and must not be modified once handed to the runner.
 type Request struct {
-	// Case is the index of the request's case in Config.Cases.
+	// Case tags the request for whoever reads its Result (the report
+	// package: the index of its case in the mix); the runner ignores it.
 	Case int
 	// Method is the HTTP method, e.g. "PUT".
 	Method string
@@ -34,8 +31,8 @@ type SourceFunc func(n uint64) *Request
 func (f SourceFunc) Request(n uint64) *Request { return f(n) }
 
 // Result is the record of one request: what was asked, when it was due, when
-// it went out, what came back and how the checks judged it. Times are offsets
-// from the start of the run.
+// it went out and what came back. Times are offsets from the start of the
+// run. Judging what came back is the reader's business (package report).
 type Result struct {
 	// Seq is the request's position in the schedule.
 	Seq uint64
@@ -58,11 +55,19 @@ type Result struct {
 	// ErrText is the transport error's message, for examples.
 	ErrText string
 	// Response holds the status, Content-Type and (bounded) body.
-	Response contract.Response
+	Response Response
 	// RetryAfter is the Retry-After of a 429 or 503, when given.
 	RetryAfter time.Duration
-	// Verdicts holds which checks applied and which failed.
-	Verdicts contract.Verdicts
+}
+
+// Response is what the target answered: the status, the Content-Type and the
+// body, read up to Config.MaxBodyBytes. Body is the worker's buffer, valid
+// until Record returns.
+type Response struct {
+	Status      int
+	ContentType string // the Content-Type header, as sent
+	Body        []byte // the body, read up to a bound
+	BodyLen     int64  // the body's full length in bytes, which may exceed len(Body)
 }
 
 // Latency is the time from the scheduled send to the end of the response.

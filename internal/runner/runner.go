@@ -9,8 +9,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/wrtcbench/wrtcbench/internal/contract"
 )
 
 // Model is the load model of a run.
@@ -40,15 +38,8 @@ const (
 	DefaultMaxBehindFraction = 0.01
 )
 
-// CaseSpec is what the runner needs to know of a case: its name, for
-// messages, and the statuses it expects.
-type CaseSpec struct {
-	Name   string
-	Expect contract.StatusSet
-}
-
 // Config describes one run. Its zero value is not runnable: Source, Recorder,
-// Cases, Contract, Client and either Pacer (open) or Concurrency (closed) must be set.
+// Client and either Pacer (open) or Concurrency (closed) must be set.
 type Config struct {
 	Model    Model
 	Pacer    Pacer         // open model
@@ -79,8 +70,6 @@ type Config struct {
 	NetpollReads bool
 	MaxBodyBytes int // 0 means DefaultMaxBodyBytes
 
-	Cases    []CaseSpec
-	Contract *contract.Contract
 	Client   *http.Client
 	Source   Source
 	Recorder Recorder
@@ -107,8 +96,8 @@ func (c *Config) Validate() error {
 	if c.MaxInFlight < 0 || c.MaxBodyBytes < 0 || c.CatchUp < 0 || c.MaxOvershoot < 0 {
 		errs = append(errs, errors.New("runner: negative limits"))
 	}
-	if c.Source == nil || c.Recorder == nil || c.Contract == nil || c.Client == nil || len(c.Cases) == 0 {
-		errs = append(errs, errors.New("runner: Source, Recorder, Contract, Client and Cases are required"))
+	if c.Source == nil || c.Recorder == nil || c.Client == nil {
+		errs = append(errs, errors.New("runner: Source, Recorder and Client are required"))
 	}
 	return errors.Join(errs...)
 }

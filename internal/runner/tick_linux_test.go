@@ -16,8 +16,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/wrtcbench/wrtcbench/internal/contract"
 )
 
 // TestDeferredReadTimedByKernel: an answer read long after it arrived is
@@ -87,8 +85,7 @@ func deferredRun(t *testing.T, ctx context.Context, url string, pacer Pacer, d, 
 	})
 	rn, err = New(Config{
 		Model: Open, Pacer: pacer, Duration: d, MaxInFlight: 64,
-		Cases:    []CaseSpec{{Name: "subscribe_all", Expect: contract.NewStatusSet(204)}},
-		Contract: contract.Builtin(), Client: client,
+		Client: client,
 		Source: SourceFunc(func(uint64) *Request { return req }), Recorder: rec,
 	})
 	require.NoError(t, err)

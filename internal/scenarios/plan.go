@@ -45,7 +45,6 @@ const UserAgent = "wrtcbench/1"
 // once, before the run, so the hot path only picks one.
 type Plan struct {
 	seed    uint64
-	cases   []runner.CaseSpec
 	cum     []uint64 // cumulative weights scaled to 2^64, for the case pick
 	pool    [][]*runner.Request
 	weights []float64
@@ -80,7 +79,6 @@ func NewPlan(cfg PlanConfig) (*Plan, error) {
 		}
 		p.cum = append(p.cum, cut)
 		p.weights = append(p.weights, m.Weight)
-		p.cases = append(p.cases, runner.CaseSpec{Name: m.Name, Expect: m.Expect})
 		reqs, err := b.render(i, m.Name, cfg.Variants)
 		if err != nil {
 			return nil, err
@@ -89,9 +87,6 @@ func NewPlan(cfg PlanConfig) (*Plan, error) {
 	}
 	return p, nil
 }
-
-// Cases returns the cases in the order of runner.Request.Case.
-func (p *Plan) Cases() []runner.CaseSpec { return p.cases }
 
 // Request returns request n: its case is picked by weight from a hash of
 // (seed, n), and its variant from a hash of (seed, case, n).

@@ -74,9 +74,10 @@ func TestPlanFollowsWeights(t *testing.T) {
 // TestEachCaseCarriesItsDefect checks the shape of every case's requests:
 // one defect each, the rest valid.
 func TestEachCaseCarriesItsDefect(t *testing.T) {
-	p := testPlan(t, 1, allCases(1))
+	mix := allCases(1)
+	p := testPlan(t, 1, mix)
 	byName := map[string]int{}
-	for i, c := range p.Cases() {
+	for i, c := range mix {
 		byName[c.Name] = i
 	}
 	check := func(name string, f func(t *testing.T, url string, h map[string][]string, body []byte)) {
