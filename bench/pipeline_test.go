@@ -77,8 +77,8 @@ func BenchmarkPipeline(b *testing.B) {
 		}
 		cfg.NetpollReads = os.Getenv("WRTC_BENCH_READS") == "netpoll"
 	}
-	col := report.NewCollector([]report.CaseMeta{{Name: "subscribe_all", Expect: contract.NewStatusSet(204), Weight: 1}},
-		contract.Default(), cfg.Workers(), 0)
+	subscribeAll, _ := contract.NewMixCase(contract.SubscribeAll, 1, contract.StatusSet{})
+	col := report.NewCollector([]contract.MixCase{subscribeAll}, contract.Default(), cfg.Workers(), 0)
 	tap := newTap(col, cfg.Workers()+1)
 	cfg.Recorder = tap
 	rn, err := runner.New(cfg)

@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/wrtcbench/wrtcbench/internal/contract"
 	"github.com/wrtcbench/wrtcbench/internal/curl"
 	"github.com/wrtcbench/wrtcbench/internal/fixtures"
 	"github.com/wrtcbench/wrtcbench/internal/runner"
@@ -41,10 +40,9 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if s.Target.IsEmbedded() {
 		base = "http://127.0.0.1:PORT/v1"
 	}
-	mix := make([]scenarios.PlanCase, len(s.Mix))
+	mix := s.MixCases()
 	var total float64
-	for i, m := range s.Mix {
-		mix[i] = scenarios.PlanCase{Name: m.Case, Weight: m.Weight, Expect: m.Expected()}
+	for _, m := range mix {
 		total += m.Weight
 	}
 	plan, err := scenarios.NewPlan(scenarios.PlanConfig{Seed: s.Load.Seed, BaseURL: base, AccountID: account,
@@ -74,10 +72,9 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout)
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "case\tweight\tshare\texpect\twhat")
+	fmt.Fprintln(tw, "case\tweight\tshare\texpect\tsource\twhat")
 	for _, m := range mix {
-		c, _ := contract.LookupCase(m.Name)
-		fmt.Fprintf(tw, "%s\t%g\t%.1f%%\t%s\t%s\n", m.Name, m.Weight, 100*m.Weight/total, m.Expect, c.Summary)
+		fmt.Fprintf(tw, "%s\t%g\t%.1f%%\t%s\t%s\t%s\n", m.Name(), m.Weight, 100*m.Weight/total, m.Expect, m.Case.Source, m.Case.Summary)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -86,7 +83,7 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, "one request per case (fixture ids are placeholders until setup):")
 	cred := curl.Credentials{Username: user, Password: pass}
 	for i, req := range plan.Sample() {
-		fmt.Fprintf(stdout, "# %s\n%s\n", mix[i].Name, curl.Command(req, cred))
+		fmt.Fprintf(stdout, "# %s\n%s\n", mix[i].Name(), curl.Command(req, cred))
 	}
 	return nil
 }

@@ -123,13 +123,9 @@ func (sr *scenarioRun) setUp(ctx context.Context) error {
 // plan renders the requests of the run from the fixtures.
 func (sr *scenarioRun) plan() (*scenarios.Plan, error) {
 	s, tg := sr.s, sr.tg
-	mix := make([]scenarios.PlanCase, len(s.Mix))
-	for i, m := range s.Mix {
-		mix[i] = scenarios.PlanCase{Name: m.Case, Weight: m.Weight, Expect: m.Expected()}
-	}
 	return scenarios.NewPlan(scenarios.PlanConfig{
 		Seed: s.Load.Seed, BaseURL: tg.url, AccountID: tg.account, Username: tg.username, Password: tg.password,
-		Aliases: s.Fixtures.Aliases, Mix: mix, Fixtures: sr.set,
+		Aliases: s.Fixtures.Aliases, Mix: s.MixCases(), Fixtures: sr.set,
 	})
 }
 
@@ -165,11 +161,7 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 	s, o, out := sr.s, sr.o, sr.out
 	cfg := runnerConfig(s, o, plan)
 	cfg.Client = sr.client
-	metas := make([]report.CaseMeta, len(s.Mix))
-	for i, m := range s.Mix {
-		metas[i] = report.CaseMeta{Name: m.Case, Expect: m.Expected(), Weight: m.Weight}
-	}
-	col := report.NewCollector(metas, o.k, cfg.Workers(), o.interval)
+	col := report.NewCollector(s.MixCases(), o.k, cfg.Workers(), o.interval)
 	cfg.Recorder = col
 	rn, err := runner.New(cfg)
 	if err != nil {

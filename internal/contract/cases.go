@@ -1,16 +1,70 @@
 package contract
 
-// Case is one kind of request in the conformance catalogue. A negative case
-// carries exactly one defect and is otherwise a valid request.
+// Case is one kind of request of the conformance catalogue: one row of the
+// table below holds everything the project knows of it. A negative case
+// carries exactly one defect and is otherwise the valid request of
+// subscribe_all (or subscribe_session).
+//
+// Adding a case is one row here and one builder function (build.go), plus
+// its line in docs/conformance.md, which a test checks.
 type Case struct {
 	// Name is the identifier used in scenario files and reports.
 	Name string
-	// Expect is the default set of expected statuses; a scenario may override it.
-	Expect StatusSet
-	// Negative is true when the request carries a defect and must be refused.
-	Negative bool
 	// Summary says in a few words what the request is.
 	Summary string
+	// Expect is the default set of expected statuses; a scenario may override it.
+	Expect StatusSet
+	// Source says where Expect comes from, and Basis quotes or paraphrases
+	// the text behind it.
+	Source Source
+	Basis  string
+	// Needs is what the case asks of the fixtures.
+	Needs Needs
+	// Build draws one request of the case (build.go).
+	Build func(p *Pick) (Draft, error)
+}
+
+// Negative reports whether the request carries a defect and must be refused:
+// its expected statuses do not include a success.
+func (c Case) Negative() bool { return !c.Expect.Has(204) }
+
+// Source says where a case's expected statuses come from.
+type Source uint8
+
+// The sources of an expectation.
+const (
+	// Published: the API's published OpenAPI document or its documentation
+	// page says so.
+	Published Source = iota
+	// Project: the API is silent; the expectation is the project's documented
+	// choice (docs/conformance.md, docs/refserver.md), which a real
+	// deployment may not share.
+	Project
+)
+
+// String returns "published" or "project".
+func (s Source) String() string {
+	if s == Project {
+		return "project"
+	}
+	return "published"
+}
+
+// Needs is what a case asks of the fixtures. The zero value asks for one
+// session with one participant.
+type Needs struct {
+	// Sessions is the least number of sessions the case needs.
+	Sessions int
+	// Seated: the participants must be seated in their sessions by setup.
+	Seated bool
+	// Why says what the sessions and seats are for, e.g. "a participant
+	// seated in another session"; error messages quote it.
+	Why string
+	// OtherPublisher: every session needs a publisher other than the
+	// participant being added, to subscribe to.
+	OtherPublisher bool
+	// Aliases: the case needs stream aliases to choose from.
+	Aliases bool
 }
 
 // Case names, as used in scenario files and reports.
@@ -37,27 +91,70 @@ const (
 	ForeignAccount            = "foreign_account"
 )
 
+// The texts behind the expectations, shared by several rows.
+const (
+	basisSuccess = "the operation answers 204 No Content on success"
+	basisSchema  = "the request body's schema (subscriptions) does not admit it; the operation documents 400 Bad Request"
+	basisAuth    = "the error page: 401 when the user has no access to the account (bad username, password or account)"
+	basisHandle  = "the error page: 404 when a session or participant is not found or no longer active"
+)
+
+// catalogue is the conformance catalogue, in its documented order (SPEC
+// section 3, docs/conformance.md).
 var catalogue = []Case{
-	{SubscribeSession, NewStatusSet(204), false, `body {"sessionId": S}: subscribe to the whole session`},
-	{SubscribeAll, NewStatusSet(204), false, "body names every other publisher of the session, no aliases"},
-	{AliasSubset, NewStatusSet(204), false, "body names publishers, each with a non-empty subset of the aliases"},
-	{NoBody, NewStatusSet(204), false, "no body: add without subscriptions"},
-	{EmptyParticipants, NewStatusSet(204), false, `{"sessionId": S, "participants": []}`},
-	{MalformedJSON, NewStatusSet(400), true, "truncated JSON, Content-Type application/json"},
-	{WrongContentType, NewStatusSet(400), true, "valid JSON sent as text/plain"},
-	{BodyNotObject, NewStatusSet(400), true, "a JSON array or string"},
-	{ParticipantsNotArray, NewStatusSet(400), true, "participants is an object"},
-	{MissingParticipantID, NewStatusSet(400), true, "one entry without participantId"},
-	{ParticipantIDWrongType, NewStatusSet(400), true, "participantId is a number"},
-	{AliasesNotArray, NewStatusSet(400), true, "streamAliases is a string"},
-	{DuplicateAliases, NewStatusSet(400), true, "streamAliases repeats an alias"},
-	{SessionIDMismatch, NewStatusSet(400), true, "body sessionId differs from the path"},
-	{UnknownSession, NewStatusSet(404), true, "a well-formed session id that was never created"},
-	{UnknownParticipant, NewStatusSet(404), true, "a well-formed participant id that was never created"},
-	{ParticipantInOtherSession, NewStatusSet(409), true, "a participant already seated in another session"},
-	{MissingAuth, NewStatusSet(401), true, "no Authorization header"},
-	{BadAuth, NewStatusSet(401), true, "wrong password"},
-	{ForeignAccount, NewStatusSet(401, 403), true, "valid credentials, another account id in the path"},
+	{Name: SubscribeSession, Summary: `body {"sessionId": S}: subscribe to the whole session`,
+		Expect: NewStatusSet(204), Source: Published, Basis: basisSuccess, Build: buildSubscribeSession},
+	{Name: SubscribeAll, Summary: "body names every other publisher of the session, no aliases",
+		Expect: NewStatusSet(204), Source: Published, Basis: basisSuccess,
+		Needs: Needs{OtherPublisher: true}, Build: buildSubscribeAll},
+	{Name: AliasSubset, Summary: "body names publishers, each with a non-empty subset of the aliases",
+		Expect: NewStatusSet(204), Source: Published, Basis: basisSuccess,
+		Needs: Needs{OtherPublisher: true, Aliases: true}, Build: buildAliasSubset},
+	{Name: NoBody, Summary: "no body: add without subscriptions",
+		Expect: NewStatusSet(204), Source: Published, Basis: basisSuccess + "; the body is optional", Build: buildNoBody},
+	{Name: EmptyParticipants, Summary: `{"sessionId": S, "participants": []}`,
+		Expect: NewStatusSet(204), Source: Published, Basis: basisSuccess, Build: buildEmptyParticipants},
+	{Name: MalformedJSON, Summary: "truncated JSON, Content-Type application/json",
+		Expect: NewStatusSet(400), Source: Published, Basis: "the body is not JSON; the operation documents 400 Bad Request",
+		Build: buildMalformedJSON},
+	{Name: WrongContentType, Summary: "valid JSON sent as text/plain",
+		Expect: NewStatusSet(400), Source: Project,
+		Basis: "the request body is documented as application/json only; the document names no status for another media type (415 is not documented), so 400",
+		Build: buildWrongContentType},
+	{Name: BodyNotObject, Summary: "a JSON array or string",
+		Expect: NewStatusSet(400), Source: Published, Basis: basisSchema, Build: buildBodyNotObject},
+	{Name: ParticipantsNotArray, Summary: "participants is an object",
+		Expect: NewStatusSet(400), Source: Published, Basis: basisSchema, Build: buildParticipantsNotArray},
+	{Name: MissingParticipantID, Summary: "one entry without participantId",
+		Expect: NewStatusSet(400), Source: Published, Basis: basisSchema + " (participantId is required)",
+		Build: buildMissingParticipantID},
+	{Name: ParticipantIDWrongType, Summary: "participantId is a number",
+		Expect: NewStatusSet(400), Source: Published, Basis: basisSchema, Build: buildParticipantIDWrongType},
+	{Name: AliasesNotArray, Summary: "streamAliases is a string",
+		Expect: NewStatusSet(400), Source: Published, Basis: basisSchema, Build: buildAliasesNotArray},
+	{Name: DuplicateAliases, Summary: "streamAliases repeats an alias",
+		Expect: NewStatusSet(400), Source: Published, Basis: basisSchema + " (streamAliases has unique items)",
+		Build: buildDuplicateAliases},
+	{Name: SessionIDMismatch, Summary: "body sessionId differs from the path",
+		Expect: NewStatusSet(400), Source: Project,
+		Basis: "the document never says a mismatch is an error (a non-empty participants list overrides sessionId); the project refuses a body about another session",
+		Build: buildSessionIDMismatch},
+	{Name: UnknownSession, Summary: "a well-formed session id that was never created",
+		Expect: NewStatusSet(404), Source: Published, Basis: basisHandle, Build: buildUnknownSession},
+	{Name: UnknownParticipant, Summary: "a well-formed participant id that was never created",
+		Expect: NewStatusSet(404), Source: Published, Basis: basisHandle, Build: buildUnknownParticipant},
+	{Name: ParticipantInOtherSession, Summary: "a participant already seated in another session",
+		Expect: NewStatusSet(409), Source: Project,
+		Basis: "409 is documented without a reason; a participant's sessions are \"capped to one\", so the project takes a second session for the conflict",
+		Needs: Needs{Sessions: 2, Seated: true, Why: "a participant seated in another session"},
+		Build: buildParticipantInOtherSession},
+	{Name: MissingAuth, Summary: "no Authorization header",
+		Expect: NewStatusSet(401), Source: Published, Basis: basisAuth, Build: buildMissingAuth},
+	{Name: BadAuth, Summary: "wrong password",
+		Expect: NewStatusSet(401), Source: Published, Basis: basisAuth, Build: buildBadAuth},
+	{Name: ForeignAccount, Summary: "valid credentials, another account id in the path",
+		Expect: NewStatusSet(401, 403), Source: Published,
+		Basis: basisAuth + "; 403 when the user has no access to the API", Build: buildForeignAccount},
 }
 
 // Cases returns the catalogue in its documented order. The slice is a copy.
@@ -80,4 +177,30 @@ func CaseNames() []string {
 		out[i] = c.Name
 	}
 	return out
+}
+
+// MixCase is a case as one run uses it: the catalogue's row, its weight in
+// the mix and the statuses this run expects of it (the row's own, or the
+// scenario's `expect:`).
+type MixCase struct {
+	Case   Case
+	Weight float64
+	Expect StatusSet
+}
+
+// Name returns the case's name.
+func (m MixCase) Name() string { return m.Case.Name }
+
+// NewMixCase returns the case name of the catalogue with weight and the
+// expected statuses expect, or the case's own when expect is empty. It
+// reports false for a name the catalogue does not have.
+func NewMixCase(name string, weight float64, expect StatusSet) (MixCase, bool) {
+	c, ok := LookupCase(name)
+	if !ok {
+		return MixCase{}, false
+	}
+	if expect.Empty() {
+		expect = c.Expect
+	}
+	return MixCase{Case: c, Weight: weight, Expect: expect}, true
 }

@@ -24,6 +24,10 @@ const (
 	NumChecks = iota
 )
 
+// A compile-time guard: a ninth check does not fit Verdicts' uint8 masks
+// (the constant below overflows a uint8 and the build fails).
+const _ uint8 = 1<<NumChecks - 1
+
 var checkNames = [NumChecks]string{
 	"transport", "status_documented", "status_expected", "content_type", "error_body", "no_server_error",
 }
@@ -56,6 +60,7 @@ func Checks() []Check {
 }
 
 // Verdicts records which checks applied to one response and which of them failed.
+// Bit c of each mask stands for check c, so NumChecks must fit its width.
 type Verdicts struct {
 	Applied uint8 // bit c set: check c judged the response
 	Failed  uint8 // bit c set: check c failed (implies Applied)

@@ -22,11 +22,6 @@ type Contract struct {
 	other    *outcome
 }
 
-// Builtin returns the project's contract.
-//
-// Deprecated: use Default, which it returns.
-func Builtin() *Contract { return Default() }
-
 // outcomeOf returns what the contract says about status, never nil.
 func (k *Contract) outcomeOf(status int) *outcome {
 	if status < 100 || status > 599 {

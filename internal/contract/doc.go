@@ -1,7 +1,14 @@
 // Package contract owns what the project holds to be the documented behaviour of
 // "Add Participant to Session": the statuses the operation documents, the cases
-// of the conformance catalogue with their default expected statuses, the checks
-// every response is judged by, and the error-body shapes.
+// of the conformance catalogue, the checks every response is judged by, and the
+// error-body shapes.
+//
+// A case is one row of one table (cases.go): its name, what it sends, its
+// default expected statuses with their source (the published document, or the
+// project's documented choice), what it needs of the fixtures, and its builder
+// (build.go), which draws a request of the case as a Draft from the fixtures
+// (World) and the case's random source. Rendering a Draft for the wire (URL,
+// headers) is package scenarios' business.
 //
 // The statuses, media types and error-body schemas come from an OpenAPI
 // document: the project's own openapi.yaml, embedded in the binary (Default),

@@ -78,7 +78,7 @@ type intervalAgg struct {
 	lat                           *hdr.Histogram
 }
 
-func newAggregate(cases []CaseMeta, k *contract.Contract) *aggregate {
+func newAggregate(cases []contract.MixCase, k *contract.Contract) *aggregate {
 	a := &aggregate{
 		contract: k, cases: make([]caseAgg, len(cases)),
 		lat: newHist(), svc: newHist(), lag: newHist(),

@@ -99,7 +99,7 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 func (c *Collector) caseReport(i int, ca *caseAgg, partial bool) Case {
 	meta := c.cases[i]
 	cr := Case{
-		Name: meta.Name, Expected: meta.Expect.Codes(), Weight: meta.Weight,
+		Name: meta.Name(), Expected: meta.Expect.Codes(), Source: meta.Case.Source.String(), Weight: meta.Weight,
 		Requests: ca.requests, Completed: ca.completed, Failed: ca.failed, Status: statusMap(ca.status),
 		LatencyMs: summarize(ca.lat), ServiceMs: summarize(ca.svc), Checks: map[string]Counts{},
 	}
@@ -125,7 +125,7 @@ func (c *Collector) caseReport(i int, ca *caseAgg, partial bool) Case {
 
 func (c *Collector) violation(k vkey, v *violationAgg, cred curl.Credentials) Violation {
 	meta := c.cases[k.caseIdx]
-	out := Violation{Check: k.check.String(), Case: meta.Name, Status: int(k.status), Count: v.count}
+	out := Violation{Check: k.check.String(), Case: meta.Name(), Status: int(k.status), Count: v.count}
 	for _, ex := range v.examples {
 		e := Example{Seq: ex.seq, AtMs: ms(ex.at), Status: ex.status, Body: ex.body, Error: ex.errText,
 			Curl: curl.Command(ex.req, cred)}
@@ -146,7 +146,7 @@ func (c *Collector) violation(k vkey, v *violationAgg, cred curl.Credentials) Vi
 		ex := v.examples[0]
 		resp.Body, resp.BodyLen, resp.ContentType = []byte(ex.body), ex.bodyLen, ex.contentType
 	}
-	out.Message = c.contract.Message(k.check, meta.Name, meta.Expect, resp)
+	out.Message = c.contract.Message(k.check, meta.Name(), meta.Expect, resp)
 	return out
 }
 

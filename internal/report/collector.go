@@ -30,13 +30,6 @@ const MaxExamples = 3
 // maxExampleBody is how much of a response body an example keeps.
 const maxExampleBody = 512
 
-// CaseMeta describes a case of the mix, in the order of runner.Config.Cases.
-type CaseMeta struct {
-	Name   string
-	Expect contract.StatusSet
-	Weight float64
-}
-
 // Collector accumulates Results into the figures of a Report. Workers record
 // into per-shard buffers under a shard lock that only the periodic flush
 // contends for; one aggregator folds the records into HdrHistograms and
@@ -45,7 +38,7 @@ type CaseMeta struct {
 //
 // Collector implements runner.Recorder.
 type Collector struct {
-	cases    []CaseMeta
+	cases    []contract.MixCase // runner.Request.Case indexes it
 	contract *contract.Contract
 	interval time.Duration
 	shards   []*shard
@@ -95,10 +88,11 @@ type exampleSet struct {
 	checks      uint8 // the failed checks this result is an example of
 }
 
-// NewCollector returns a Collector for a run with the given cases, judged by
-// k, that cuts the run into slices of interval (0 means DefaultInterval).
+// NewCollector returns a Collector for a run of the mix cases (a Request's
+// Case is its index there), judged by k, that cuts the run into slices of
+// interval (0 means DefaultInterval).
 // workers is runner.Config.Workers().
-func NewCollector(cases []CaseMeta, k *contract.Contract, workers int, interval time.Duration) *Collector {
+func NewCollector(cases []contract.MixCase, k *contract.Contract, workers int, interval time.Duration) *Collector {
 	if interval <= 0 {
 		interval = DefaultInterval
 	}

@@ -24,11 +24,19 @@ const (
 	colPass = "s3cret-pass"
 )
 
-var colCases = []CaseMeta{
-	{Name: contract.SubscribeAll, Expect: contract.NewStatusSet(204), Weight: 5},
-	{Name: contract.MalformedJSON, Expect: contract.NewStatusSet(400), Weight: 2},
-	{Name: contract.MissingAuth, Expect: contract.NewStatusSet(401), Weight: 1},
-	{Name: contract.UnknownSession, Expect: contract.NewStatusSet(404), Weight: 1},
+var colCases = []contract.MixCase{
+	mixCase(contract.SubscribeAll, 5),
+	mixCase(contract.MalformedJSON, 2),
+	mixCase(contract.MissingAuth, 1),
+	mixCase(contract.UnknownSession, 1),
+}
+
+func mixCase(name string, weight float64) contract.MixCase {
+	m, ok := contract.NewMixCase(name, weight, contract.StatusSet{})
+	if !ok {
+		panic("no case " + name)
+	}
+	return m
 }
 
 // colFeed builds results by hand, with fixed times, for the Collector to
@@ -244,7 +252,7 @@ func TestCollectorCoverage(t *testing.T) {
 	assert.Equal(t, []string{"unknown_session"}, r.Coverage.CasesNeverReached)
 	var want []string
 	for _, name := range contract.CaseNames() {
-		if !slices.ContainsFunc(colCases, func(m CaseMeta) bool { return m.Name == name }) {
+		if !slices.ContainsFunc(colCases, func(m contract.MixCase) bool { return m.Name() == name }) {
 			want = append(want, name)
 		}
 	}

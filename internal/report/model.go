@@ -114,8 +114,12 @@ type Counts struct {
 
 // Case is the result of one case of the mix.
 type Case struct {
-	Name            string            `json:"name"`
-	Expected        []int             `json:"expected"`
+	Name     string `json:"name"`
+	Expected []int  `json:"expected"`
+	// Source says where the case's default expectation comes from:
+	// "published" (the API's published document) or "project" (the
+	// project's choice where the API is silent).
+	Source          string            `json:"source,omitempty"`
 	Weight          float64           `json:"weight,omitempty"`
 	Requests        int64             `json:"requests"` // sent in the measured phase
 	Completed       int64             `json:"completed"`

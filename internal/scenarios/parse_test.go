@@ -155,7 +155,7 @@ func TestMinimalDefaults(t *testing.T) {
 	require.Len(t, s.Mix, 1)
 	assert.Equal(t, MixEntry{Case: "no_body", Weight: 1, Expect: []int{}, Line: 6}, MixEntry{s.Mix[0].Case, s.Mix[0].Weight, []int{}, s.Mix[0].Line})
 	assert.Nil(t, s.Mix[0].Expect)
-	assert.Equal(t, "204", s.Mix[0].Expected().String(), "default expected statuses come from the contract")
+	assert.Equal(t, "204", s.Mix[0].MixCase().Expect.String(), "default expected statuses come from the contract")
 }
 
 func TestFullFile(t *testing.T) {

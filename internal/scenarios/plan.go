@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -20,25 +19,15 @@ type PlanConfig struct {
 	Username  string
 	Password  string
 	Aliases   []string
-	Mix       []PlanCase
+	Mix       []contract.MixCase
 	Fixtures  *fixtures.Set
 	// Variants is how many distinct requests are pre-rendered per case; 0
 	// means DefaultVariants.
 	Variants int
 }
 
-// PlanCase is one weighted case of the mix with its expected statuses.
-type PlanCase struct {
-	Name   string
-	Weight float64
-	Expect contract.StatusSet
-}
-
 // DefaultVariants is how many distinct requests are pre-rendered per case.
 const DefaultVariants = 256
-
-// UserAgent is sent with every request.
-const UserAgent = "wrtcbench/1"
 
 // Plan is the deterministic request plan of a run: request n is always the
 // same for the same seed, whatever the concurrency. Requests are rendered
@@ -65,11 +54,12 @@ func NewPlan(cfg PlanConfig) (*Plan, error) {
 	var total float64
 	for _, m := range cfg.Mix {
 		if m.Weight <= 0 {
-			return nil, fmt.Errorf("plan: case %s has weight %g; weights must be > 0", m.Name, m.Weight)
+			return nil, fmt.Errorf("plan: case %s has weight %g; weights must be > 0", m.Name(), m.Weight)
 		}
 		total += m.Weight
 	}
-	b := newBuilder(cfg)
+	world := &contract.World{Account: cfg.AccountID, Sessions: cfg.Fixtures.Sessions, Aliases: cfg.Aliases}
+	rd := newRenderer(cfg.BaseURL, cfg.Username, cfg.Password)
 	acc := 0.0
 	for i, m := range cfg.Mix {
 		acc += m.Weight
@@ -79,7 +69,7 @@ func NewPlan(cfg PlanConfig) (*Plan, error) {
 		}
 		p.cum = append(p.cum, cut)
 		p.weights = append(p.weights, m.Weight)
-		reqs, err := b.render(i, m.Name, cfg.Variants)
+		reqs, err := render(rd, world, caseRand(cfg.Seed, i), i, m.Case, cfg.Variants)
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +114,17 @@ func caseRand(seed uint64, c int) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, mix64(uint64(c)+0x5851f42d4c957f2d)))
 }
 
-// basicAuth returns the value of a Basic Authorization header.
-func basicAuth(user, pass string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+// render draws n requests of case c, the c-th of the mix, from r.
+func render(rd *renderer, w *contract.World, r *rand.Rand, idx int, c contract.Case, n int) ([]*runner.Request, error) {
+	out := make([]*runner.Request, n)
+	for i := range out {
+		d, err := c.Draw(contract.NewPick(r, w))
+		if err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+		req := rd.request(d)
+		req.Case = idx
+		out[i] = req
+	}
+	return out, nil
 }

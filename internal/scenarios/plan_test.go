@@ -25,15 +25,23 @@ func testFixtures() *fixtures.Set {
 	return set
 }
 
-func allCases(weight float64) []PlanCase {
-	var mix []PlanCase
+func allCases(weight float64) []contract.MixCase {
+	var mix []contract.MixCase
 	for _, c := range contract.Cases() {
-		mix = append(mix, PlanCase{Name: c.Name, Weight: weight, Expect: c.Expect})
+		mix = append(mix, mixCase(c.Name, weight))
 	}
 	return mix
 }
 
-func testPlan(t *testing.T, seed uint64, mix []PlanCase) *Plan {
+func mixCase(name string, weight float64) contract.MixCase {
+	m, ok := contract.NewMixCase(name, weight, contract.StatusSet{})
+	if !ok {
+		panic("no case " + name)
+	}
+	return m
+}
+
+func testPlan(t *testing.T, seed uint64, mix []contract.MixCase) *Plan {
 	t.Helper()
 	p, err := NewPlan(PlanConfig{Seed: seed, BaseURL: "http://127.0.0.1:1/v1", AccountID: "9900000",
 		Username: "u", Password: "p", Aliases: []string{"microphone1", "camera1", "screen1"},
@@ -59,10 +67,7 @@ func TestPlanIsDeterministic(t *testing.T) {
 }
 
 func TestPlanFollowsWeights(t *testing.T) {
-	p := testPlan(t, 7, []PlanCase{
-		{Name: contract.SubscribeAll, Weight: 70, Expect: contract.NewStatusSet(204)},
-		{Name: contract.MalformedJSON, Weight: 30, Expect: contract.NewStatusSet(400)},
-	})
+	p := testPlan(t, 7, []contract.MixCase{mixCase(contract.SubscribeAll, 70), mixCase(contract.MalformedJSON, 30)})
 	counts := [2]int{}
 	const n = 20000
 	for i := range uint64(n) {
@@ -78,7 +83,7 @@ func TestEachCaseCarriesItsDefect(t *testing.T) {
 	p := testPlan(t, 1, mix)
 	byName := map[string]int{}
 	for i, c := range mix {
-		byName[c.Name] = i
+		byName[c.Name()] = i
 	}
 	check := func(name string, f func(t *testing.T, url string, h map[string][]string, body []byte)) {
 		t.Run(name, func(t *testing.T) {

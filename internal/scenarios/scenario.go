@@ -215,14 +215,21 @@ type MixEntry struct {
 	Line int
 }
 
-// Expected returns the statuses expected for the entry: Expect when given,
-// else the case's default set from the contract.
-func (m MixEntry) Expected() contract.StatusSet {
-	if len(m.Expect) > 0 {
-		return contract.NewStatusSet(m.Expect...)
+// MixCase returns the entry as the run uses it: the catalogue's case with
+// the entry's weight, expecting Expect when given, else the case's own
+// statuses. The entry must name a case of the catalogue (Parse checks it).
+func (m MixEntry) MixCase() contract.MixCase {
+	mc, _ := contract.NewMixCase(m.Case, m.Weight, contract.NewStatusSet(m.Expect...))
+	return mc
+}
+
+// MixCases returns the mix as the run uses it, in file order.
+func (s *Scenario) MixCases() []contract.MixCase {
+	out := make([]contract.MixCase, len(s.Mix))
+	for i, m := range s.Mix {
+		out[i] = m.MixCase()
 	}
-	c, _ := contract.LookupCase(m.Case)
-	return c.Expect
+	return out
 }
 
 // Seat reports whether setup seats every participant (fixtures.seat, default true).

@@ -380,14 +380,16 @@ func (s *Scenario) checkMix(p *problems) {
 		if e.Line > 0 {
 			seen[e.Case] = "line " + strconv.Itoa(e.Line)
 		}
-		if why := s.Fixtures.cannotServe(e.Case); why != "" {
+		c, _ := contract.LookupCase(e.Case)
+		if why := s.Fixtures.cannotServe(c); why != "" {
 			p.add(path+".case", "%s", why)
 		}
 	}
 }
 
-// cannotServe says why the fixtures cannot give case name what it needs, or "".
-func (f Fixtures) cannotServe(name string) string {
+// cannotServe says why the fixtures cannot give case c what it needs
+// (contract.Needs), or "".
+func (f Fixtures) cannotServe(c contract.Case) string {
 	type shape struct{ participants, publishers int }
 	var sessions []shape
 	if f.Mode == "static" {
@@ -399,27 +401,26 @@ func (f Fixtures) cannotServe(name string) string {
 			sessions = append(sessions, shape{f.ParticipantsPerSession, f.PublishersPerSession})
 		}
 	}
-	switch name {
-	case contract.ParticipantInOtherSession:
-		if len(sessions) < 2 {
-			return name + " needs a participant seated in another session: use at least 2 sessions"
-		}
-		if !f.SeatEnabled() {
-			return name + " needs a participant seated in another session: set fixtures.seat: true"
-		}
-	case contract.SubscribeAll, contract.AliasSubset:
+	n := c.Needs
+	if len(sessions) < n.Sessions {
+		return fmt.Sprintf("%s needs %s: use at least %d sessions", c.Name, n.Why, n.Sessions)
+	}
+	if n.Seated && !f.SeatEnabled() {
+		return fmt.Sprintf("%s needs %s: set fixtures.seat: true", c.Name, n.Why)
+	}
+	if n.OtherPublisher {
 		// The participant being added subscribes to publishers other than
 		// itself, so a session needs one publisher that is not the subscriber:
 		// two publishers, or one publisher and another participant.
 		for _, sh := range sessions {
 			if sh.publishers < 2 && !(sh.publishers == 1 && sh.participants > 1) {
-				return name + " needs, in every session, a publisher other than the participant being added: " +
+				return c.Name + " needs, in every session, a publisher other than the participant being added: " +
 					"set fixtures.publishers_per_session to 2 or more, or to 1 with at least 2 participants"
 			}
 		}
-		if name == contract.AliasSubset && len(f.Aliases) == 0 {
-			return name + " needs stream aliases to choose from: list some under fixtures.aliases"
-		}
+	}
+	if n.Aliases && len(f.Aliases) == 0 {
+		return c.Name + " needs stream aliases to choose from: list some under fixtures.aliases"
 	}
 	return ""
 }

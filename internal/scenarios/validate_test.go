@@ -181,8 +181,8 @@ func TestIsProduction(t *testing.T) {
 }
 
 func TestMixExpected(t *testing.T) {
-	assert.Equal(t, "401 403", MixEntry{Case: "foreign_account"}.Expected().String())
-	assert.Equal(t, "403", MixEntry{Case: "foreign_account", Expect: []int{403}}.Expected().String())
+	assert.Equal(t, "401 403", MixEntry{Case: "foreign_account"}.MixCase().Expect.String())
+	assert.Equal(t, "403", MixEntry{Case: "foreign_account", Expect: []int{403}}.MixCase().Expect.String())
 }
 
 func TestErrorFormat(t *testing.T) {
