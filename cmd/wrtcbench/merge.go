@@ -6,7 +6,7 @@ import (
 	"io"
 
 	"github.com/wrtcbench/wrtcbench/internal/report"
-	"github.com/wrtcbench/wrtcbench/internal/scenarios"
+	"github.com/wrtcbench/wrtcbench/internal/threshold"
 )
 
 // runMerge is `wrtcbench merge DIR... --out DIR`: combine the result folders
@@ -37,11 +37,11 @@ func runMerge(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	// The shards' thresholds hold for each shard; judge them on the whole.
 	for _, t := range rs[0].Thresholds {
-		th, err := scenarios.ParseThreshold(t.Expr)
+		th, err := threshold.Parse(t.Expr)
 		if err != nil {
 			return usageError(fmt.Errorf("threshold %q: %w", t.Expr, err))
 		}
-		m.Thresholds = append(m.Thresholds, ruleOf(th).Evaluate(m))
+		m.Thresholds = append(m.Thresholds, th.Evaluate(m))
 	}
 	m.Passed, m.Verdict = report.Decide(m)
 	if err := report.WriteFolder(*out, m); err != nil {

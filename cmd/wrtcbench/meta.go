@@ -40,18 +40,9 @@ func reportMeta(s *scenarios.Scenario, o *runOptions, cfg runner.Config, tg *tar
 		m.TargetRate = meanRate(cfg.Pacer, cfg.Warmup, end)
 	}
 	for _, t := range s.Thresholds {
-		m.Rules = append(m.Rules, ruleOf(t))
+		m.Thresholds = append(m.Thresholds, t)
 	}
 	return m
-}
-
-// ruleOf converts a parsed threshold into the report's rule.
-func ruleOf(t scenarios.Threshold) report.Rule {
-	u := report.Rule{Expr: t.Expr, Metric: t.Metric, Case: t.Labels["case"], Stat: t.Stat, Op: t.Op, Value: t.Value}
-	if t.Metric == "checks" {
-		u.Stat = t.Labels["check"] + "." + t.Stat
-	}
-	return u
 }
 
 // meanRate integrates the pacer's rate between from and to.

@@ -23,7 +23,7 @@ type Meta struct {
 	Window      time.Duration // the measured phase: from the end of the warm-up to the end of the schedule
 	TargetRate  float64       // the schedule's mean rate over Window, requests per second
 	Credentials curl.Credentials
-	Rules       []Rule
+	Thresholds  []Gate
 	Phases      []Phase
 }
 
@@ -89,8 +89,8 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 		r.Violations = append(r.Violations, c.violation(k, a.violations[k], m.Credentials))
 	}
 	r.Coverage = coverageOf(r, c.contract.Documented.Codes())
-	for _, rule := range m.Rules {
-		r.Thresholds = append(r.Thresholds, rule.Evaluate(r))
+	for _, g := range m.Thresholds {
+		r.Thresholds = append(r.Thresholds, g.Evaluate(r))
 	}
 	r.Passed, r.Verdict = Decide(r)
 	return r

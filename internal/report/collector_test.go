@@ -102,7 +102,7 @@ const (
 //	malformed_json 4×400, 5×204 (the defect was ignored)
 //	missing_auth   2×401, 1×401 text/plain
 //	unknown_session 1×401 (never reached its 404)
-func colRun(t *testing.T, rules ...Rule) *Report {
+func colRun(t *testing.T, gates ...Gate) *Report {
 	f := newColFeed(t)
 	ms := time.Millisecond
 	f.add(0, true, 204, "", "", 900*ms, 0, runner.ErrNone)
@@ -130,7 +130,7 @@ func colRun(t *testing.T, rules ...Rule) *Report {
 		Summary:     runner.Summary{Start: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), Elapsed: 3 * time.Second},
 		Window:      2 * time.Second,
 		Credentials: curl.Credentials{Username: colUser, Password: colPass},
-		Rules:       rules,
+		Thresholds:  gates,
 	})
 }
 
@@ -260,40 +260,25 @@ func TestCollectorCoverage(t *testing.T) {
 	assert.Len(t, r.Coverage.CasesNotRun, 16)
 }
 
+// gate is a Gate with a fixed verdict that keeps the report it judged.
+type gate struct {
+	out  Threshold
+	seen *Report
+}
+
+func (g *gate) Evaluate(r *Report) Threshold { g.seen = r; return g.out }
+
+// TestCollectorThresholds: the report evaluates its gates on its final
+// figures, keeps their verdicts in order, and fails when one fails.
 func TestCollectorThresholds(t *testing.T) {
-	rules := []Rule{
-		{Expr: "latency.p99 < 250ms", Metric: "latency", Stat: "p99", Op: "<", Value: 250},
-		{Expr: "latency.max < 5ms", Metric: "latency", Stat: "max", Op: "<", Value: 5},
-		{Expr: "latency{case=subscribe_all}.p50 < 20ms", Metric: "latency", Case: "subscribe_all", Stat: "p50", Op: "<", Value: 20},
-		{Expr: "latency{case=nope}.p50 < 20ms", Metric: "latency", Case: "nope", Stat: "p50", Op: "<", Value: 20},
-		{Expr: "checks.status_expected.failed == 0", Metric: "checks", Stat: "status_expected.failed", Op: "==", Value: 0},
-		{Expr: "checks{case=missing_auth}.error_body.failed <= 1", Metric: "checks", Case: "missing_auth", Stat: "error_body.failed", Op: "<=", Value: 1},
-		{Expr: "error_rate < 0.1%", Metric: "error_rate", Op: "<", Value: 0.001},
-		{Expr: "error_rate{case=missing_auth} < 50%", Metric: "error_rate", Case: "missing_auth", Op: "<", Value: 0.5},
-	}
-	r := colRun(t, rules...)
-	require.Len(t, r.Thresholds, len(rules))
-	want := []struct {
-		value float64
-		pass  bool
-		err   string
-	}{
-		{6, true, ""},
-		{6, false, ""},
-		{2, true, ""},
-		{0, false, "case nope is not in the mix"},
-		{8, false, ""},
-		{1, true, ""},
-		{10.0 / 22, false, ""},
-		{1.0 / 3, true, ""},
-	}
-	for i, w := range want {
-		th := r.Thresholds[i]
-		assert.Equal(t, rules[i].Expr, th.Expr)
-		assert.InDelta(t, w.value, th.Value, 0.01, th.Expr)
-		assert.Equal(t, w.pass, th.Pass, th.Expr)
-		assert.Equal(t, w.err, th.Error, th.Expr)
-	}
+	held := &gate{out: Threshold{Expr: "latency.p99 < 250ms", Value: 6, Unit: "ms", Pass: true}}
+	broke := &gate{out: Threshold{Expr: "error_rate < 0.1%", Value: 10.0 / 22, Unit: "fraction"}}
+	r := colRun(t, held, broke)
+	require.Len(t, r.Thresholds, 2)
+	assert.Equal(t, held.out, r.Thresholds[0])
+	assert.Equal(t, broke.out, r.Thresholds[1])
+	require.NotNil(t, held.seen)
+	assert.Equal(t, int64(22), held.seen.Requests.Sent, "gates see the final figures")
 	assert.False(t, r.Passed)
-	assert.True(t, strings.HasPrefix(r.Verdict, "failed: 13 failed checks; 4 of 8 thresholds failed"), r.Verdict)
+	assert.True(t, strings.HasPrefix(r.Verdict, "failed: 13 failed checks; 1 of 2 thresholds failed"), r.Verdict)
 }

@@ -161,7 +161,10 @@ type Example struct {
 type Threshold struct {
 	Expr  string  `json:"expr"`
 	Value float64 `json:"value"`
-	Pass  bool    `json:"pass"`
+	// Unit is what Value measures: "ms", "fraction" (0..1), "/s" or
+	// "count". Reports written before it existed leave it out.
+	Unit string `json:"unit,omitempty"`
+	Pass bool   `json:"pass"`
 	// Error says why the threshold could not be evaluated (it then fails).
 	Error string `json:"error,omitempty"`
 }

@@ -296,23 +296,28 @@ func fmtCount(n int64) string { return counts.Sprintf("%d", n) }
 // counts groups digits the English way, for counts in every locale.
 var counts = message.NewPrinter(language.English)
 
-// fmtThresholdValue formats the measured value of a threshold in the unit
-// its metric implies: milliseconds for latency, service and lag, a
-// percentage for error_rate, requests per second for rate, a count otherwise.
+// fmtThresholdValue formats the measured value of a threshold in its unit:
+// milliseconds, a percentage, requests per second or a count. A report
+// written before thresholds carried their unit gets it from the metric's
+// name.
 func fmtThresholdValue(t Threshold) string {
 	if t.Error != "" {
 		return "n/a"
 	}
-	metric := t.Expr
-	if i := strings.IndexAny(metric, "{. <>=!"); i >= 0 {
-		metric = metric[:i]
+	unit := t.Unit
+	if unit == "" {
+		metric := t.Expr
+		if i := strings.IndexAny(metric, "{. <>=!"); i >= 0 {
+			metric = metric[:i]
+		}
+		unit = map[string]string{"latency": "ms", "service": "ms", "lag": "ms", "error_rate": "fraction", "rate": "/s"}[metric]
 	}
-	switch metric {
-	case "latency", "service", "lag":
+	switch unit {
+	case "ms":
 		return fmtDur(t.Value)
-	case "error_rate":
+	case "fraction":
 		return fmtFrac(t.Value)
-	case "rate":
+	case "/s":
 		return fmtRate(t.Value)
 	}
 	if t.Value == math.Trunc(t.Value) && math.Abs(t.Value) < 1e15 {

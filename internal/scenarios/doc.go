@@ -4,11 +4,13 @@
 // defaults, and checks that the fixtures can serve every case of the mix.
 //
 // A parsed Scenario is plain data: Target, Fixtures, Load, the weighted Mix
-// of contract cases and the Thresholds. Rate and Threshold are small value
-// types with parsers (ParseRate, ParseThreshold) and a String method; Rate is
-// also a flag.Value for the command line.
+// of contract cases and the Thresholds (package threshold parses each). Rate
+// is a small value type with a parser (ParseRate) and a String method, and a
+// flag.Value for the command line. Plan renders the deterministic request
+// plan of a run from the mix, the fixtures and the case builders.
 //
 // The package does not send requests, pace them, create fixtures or judge
 // responses; the case catalogue and the checks belong to package contract,
-// and the target.embedded block is decoded by the reference server's package.
+// the threshold grammar and metrics to package threshold, and the
+// target.embedded block is decoded by the reference server's package.
 package scenarios

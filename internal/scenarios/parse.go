@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"regexp"
 	"strconv"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/wrtcbench/wrtcbench/internal/threshold"
 )
 
 // Load reads and parses the scenario file at path, expanding ${NAME} from the
@@ -704,19 +707,28 @@ func (d *decoder) mix(n *yaml.Node, path string, mix *[]MixEntry) {
 	})
 }
 
-func (d *decoder) thresholds(n *yaml.Node, path string, ts *[]Threshold) {
-	*ts = []Threshold{}
+func (d *decoder) thresholds(n *yaml.Node, path string, ts *[]threshold.Threshold) {
+	*ts = []threshold.Threshold{}
 	d.sequence(n, path, "threshold expressions such as latency.p99 < 250ms", func(c *yaml.Node, p string) {
 		s, ok := d.scalar(c, p, "a threshold expression such as latency.p99 < 250ms")
 		if !ok {
-			*ts = append(*ts, Threshold{Line: c.Line})
+			*ts = append(*ts, threshold.Threshold{Line: c.Line})
 			return
 		}
-		t, err := ParseThreshold(s)
+		t, err := threshold.Parse(s)
 		if err != nil {
 			d.fail(c, p, "%s", err)
 		}
 		t.Line = c.Line
 		*ts = append(*ts, t) // even when bad, so indexes match the file's
 	})
+}
+
+// parseNumber parses a finite decimal number.
+func parseNumber(s string) (float64, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err == nil && (math.IsNaN(v) || math.IsInf(v, 0) || strings.ContainsAny(s, "xXpP_")) {
+		err = fmt.Errorf("%q is not finite", s)
+	}
+	return v, err
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/threshold"
 	"gopkg.in/yaml.v3"
 )
 
@@ -73,7 +74,7 @@ type Scenario struct {
 	// Mix is the weighted list of cases, in file order.
 	Mix []MixEntry
 	// Thresholds must all hold for the run to pass.
-	Thresholds []Threshold
+	Thresholds []threshold.Threshold
 }
 
 // Target is the API under test.

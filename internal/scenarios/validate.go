@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/threshold"
 )
 
 // Error is one problem in a scenario. Parse sets File, Line and Column from
@@ -435,13 +436,13 @@ func (s *Scenario) checkThresholds(p *problems) {
 	for i, t := range s.Thresholds {
 		path := fmt.Sprintf("thresholds[%d]", i)
 		if t.Expr != "" {
-			if _, err := ParseThreshold(t.Expr); err != nil {
+			if _, err := threshold.Parse(t.Expr); err != nil {
 				p.add(path, "%s", err)
 				continue
 			}
 		}
-		if c, ok := t.Labels["case"]; ok && !inMix[c] {
-			p.add(path, "%s: case %s is not in the mix, so the threshold would have nothing to measure", t.Expr, c)
+		if t.Case != "" && !inMix[t.Case] {
+			p.add(path, "%s: case %s is not in the mix, so the threshold would have nothing to measure", t.Expr, t.Case)
 		}
 	}
 }

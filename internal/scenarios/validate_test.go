@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/wrtcbench/wrtcbench/internal/threshold"
 )
 
 // valid returns a small valid scenario built in code, as a caller might.
@@ -104,9 +105,9 @@ func TestValidateAfterOverrides(t *testing.T) {
 			s.Fixtures.Static = []StaticSession{{"a", []string{"1"}, nil}}
 		}, "fixtures.static: lists existing sessions and needs mode: static"},
 		{"threshold on a case outside the mix", func(s *Scenario) {
-			th, err := ParseThreshold("latency{case=no_body}.p99 < 1s")
+			th, err := threshold.Parse("latency{case=no_body}.p99 < 1s")
 			require.NoError(t, err)
-			s.Thresholds = []Threshold{th}
+			s.Thresholds = []threshold.Threshold{th}
 		}, "case no_body is not in the mix"},
 		{"embedded block with a real target", func(s *Scenario) {
 			*s = *mustParse(t, "name: e\ntarget: {url: embedded, embedded: {a: 1}}\nload: {rate: 1, duration: 1s}\nmix: [{case: no_body}]\n")

@@ -1,4 +1,4 @@
-package scenarios
+package threshold
 
 import (
 	"testing"
@@ -7,44 +7,50 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestParseThreshold(t *testing.T) {
+func TestParse(t *testing.T) {
 	tests := []struct {
 		name, in string
 		want     Threshold
 		str      string // normalized; empty means same as in
 	}{
 		{"spec: latency p99", "latency.p99 < 250ms",
-			Threshold{Metric: "latency", Stat: "p99", Op: "<", Value: 250, Unit: "ms"}, ""},
+			Threshold{Metric: metric("latency"), Stat: "p99", Op: "<", Value: 250}, ""},
 		{"spec: latency of one case", "latency{case=subscribe_all}.p50 < 20ms",
-			Threshold{Metric: "latency", Labels: map[string]string{"case": "subscribe_all"}, Stat: "p50", Op: "<", Value: 20, Unit: "ms"}, ""},
+			Threshold{Metric: metric("latency"), Case: "subscribe_all", Stat: "p50", Op: "<", Value: 20}, ""},
 		{"spec: failed check count", "checks.status_expected.failed == 0",
-			Threshold{Metric: "checks", Labels: map[string]string{"check": "status_expected"}, Stat: "failed", Op: "==", Value: 0}, ""},
+			Threshold{Metric: metric("checks"), Check: "status_expected", Stat: "failed", Op: "==", Value: 0}, ""},
+		{"failed checks of one case", "checks{case=missing_auth}.error_body.failed <= 1",
+			Threshold{Metric: metric("checks"), Case: "missing_auth", Check: "error_body", Stat: "failed", Op: "<=", Value: 1}, ""},
 		{"spec: error rate in percent, stored as a fraction", "error_rate < 0.1%",
-			Threshold{Metric: "error_rate", Op: "<", Value: 0.001, Unit: "%"}, ""},
+			Threshold{Metric: metric("error_rate"), Op: "<", Value: 0.001, Percent: true}, ""},
 		{"error rate as a fraction", "error_rate <= 0.01",
-			Threshold{Metric: "error_rate", Op: "<=", Value: 0.01}, ""},
+			Threshold{Metric: metric("error_rate"), Op: "<=", Value: 0.01}, ""},
+		{"error rate of one case", "error_rate{case=no_body} < 1%",
+			Threshold{Metric: metric("error_rate"), Case: "no_body", Op: "<", Value: 0.01, Percent: true}, ""},
 		{"seconds become milliseconds", "service.p99_9 <= 1.5s",
-			Threshold{Metric: "service", Stat: "p99_9", Op: "<=", Value: 1500, Unit: "ms"}, "service.p99_9 <= 1500ms"},
+			Threshold{Metric: metric("service"), Stat: "p99_9", Op: "<=", Value: 1500}, "service.p99_9 <= 1500ms"},
+		{"p99.9 as reports print it", "latency.p99.9 < 1s",
+			Threshold{Metric: metric("latency"), Stat: "p99_9", Op: "<", Value: 1000}, "latency.p99_9 < 1000ms"},
 		{"microseconds", "lag.max < 800us",
-			Threshold{Metric: "lag", Stat: "max", Op: "<", Value: 0.8, Unit: "ms"}, "lag.max < 0.8ms"},
+			Threshold{Metric: metric("lag"), Stat: "max", Op: "<", Value: 0.8}, "lag.max < 0.8ms"},
 		{"no spaces", "latency.mean>=1ms",
-			Threshold{Metric: "latency", Stat: "mean", Op: ">=", Value: 1, Unit: "ms"}, "latency.mean >= 1ms"},
+			Threshold{Metric: metric("latency"), Stat: "mean", Op: ">=", Value: 1}, "latency.mean >= 1ms"},
 		{"any percentile", "latency.p99_99 != 5ms",
-			Threshold{Metric: "latency", Stat: "p99_99", Op: "!=", Value: 5, Unit: "ms"}, ""},
+			Threshold{Metric: metric("latency"), Stat: "p99_99", Op: "!=", Value: 5}, ""},
 		{"passed checks", "checks.error_body.passed > 10",
-			Threshold{Metric: "checks", Labels: map[string]string{"check": "error_body"}, Stat: "passed", Op: ">", Value: 10}, ""},
+			Threshold{Metric: metric("checks"), Check: "error_body", Stat: "passed", Op: ">", Value: 10}, ""},
 		{"requests", "requests.transport_errors == 0",
-			Threshold{Metric: "requests", Stat: "transport_errors", Op: "==", Value: 0}, ""},
+			Threshold{Metric: metric("requests"), Stat: "transport_errors", Op: "==", Value: 0}, ""},
 		{"achieved rate", "rate.achieved >= 95/s",
-			Threshold{Metric: "rate", Stat: "achieved", Op: ">=", Value: 95, Unit: "/s"}, ""},
+			Threshold{Metric: metric("rate"), Stat: "achieved", Op: ">=", Value: 95}, ""},
 		{"achieved rate, bare number", "rate.achieved >= 95",
-			Threshold{Metric: "rate", Stat: "achieved", Op: ">=", Value: 95, Unit: "/s"}, "rate.achieved >= 95/s"},
+			Threshold{Metric: metric("rate"), Stat: "achieved", Op: ">=", Value: 95}, "rate.achieved >= 95/s"},
 		{"shedding", "shedding == 0",
-			Threshold{Metric: "shedding", Op: "==", Value: 0}, ""},
+			Threshold{Metric: metric("shedding"), Op: "==", Value: 0}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseThreshold(tt.in)
+			got, err := Parse(tt.in)
 			require.NoError(t, err)
 			tt.want.Expr = tt.in
 			assert.InDelta(t, tt.want.Value, got.Value, 1e-12)
@@ -56,7 +62,7 @@ func TestParseThreshold(t *testing.T) {
 				str = tt.in
 			}
 			assert.Equal(t, str, got.String())
-			again, err := ParseThreshold(got.String())
+			again, err := Parse(got.String())
 			require.NoError(t, err, "String must parse back")
 			assert.Equal(t, got.String(), again.String())
 		})
@@ -77,7 +83,9 @@ func TestParseThresholdErrors(t *testing.T) {
 		{"unknown case label", "latency{case=subscribe_al}.p50 < 1ms", `unknown case "subscribe_al" (did you mean "subscribe_all"?)`},
 		{"unknown label", "latency{kase=no_body}.p50 < 1ms", `unknown label "kase"; allowed: case`},
 		{"empty labels", "latency{}.p50 < 1ms", "is not KEY=VALUE"},
-		{"label on a count", "shedding{case=no_body} == 0", "labels are allowed only on latency, service, lag"},
+		{"label on a count", "shedding{case=no_body} == 0", "labels are allowed only on latency, service, error_rate, checks"},
+		{"label on lag", "lag{case=no_body}.p99 < 1ms", "labels are allowed only on"},
+		{"p99.9 on a count", "requests.p99.9 == 0", "requests needs one stat after a dot"},
 		{"unknown check", "checks.status.failed == 0", `unknown check "status"`},
 		{"check without stat", "checks.status_expected == 0", "write checks.CHECK.failed or checks.CHECK.passed"},
 		{"check bad stat", "checks.status_expected.broken == 0", `unknown stat "broken" for checks; allowed: failed or passed`},
@@ -93,9 +101,18 @@ func TestParseThresholdErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseThreshold(tt.in)
+			_, err := Parse(tt.in)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+// metric returns the row of the metric table named name.
+func metric(name string) *Metric {
+	m, ok := LookupMetric(name)
+	if !ok {
+		panic("no metric " + name)
+	}
+	return m
 }
