@@ -25,14 +25,14 @@ func encoded(t *testing.T, n int) string {
 // evalReport is a report whose every figure a threshold can read is known.
 func evalReport(t *testing.T) *report.Report {
 	return &report.Report{
-		LatencyMs: report.Summary{Count: 100, Min: 1, Mean: 50.5, Stddev: 29, P50: 50, P90: 90, P95: 95, P99: 99, P99_9: 100, Max: 100},
-		ServiceMs: report.Summary{Count: 100, Min: 0.5, P99: 40, Max: 45},
-		LagMs:     report.Summary{Count: 100, P99: 0.2, Max: 0.3},
+		LatencyMs:  report.Summary{Count: 100, Min: 1, Mean: 50.5, Stddev: 29, P50: 50, P90: 90, P95: 95, P99: 99, P99_9: 100, Max: 100},
+		ServiceMs:  report.Summary{Count: 100, Min: 0.5, P99: 40, Max: 45},
+		LagMs:      report.Summary{Count: 100, P99: 0.2, Max: 0.3},
 		Histograms: report.Histograms{Latency: encoded(t, 100), Service: encoded(t, 40), Lag: encoded(t, 1)},
-		Requests:  report.Requests{Scheduled: 110, Sent: 100, Completed: 96, Dropped: 10, TransportErrors: 4, Failed: 8},
-		Checks:    map[string]report.Counts{"status_expected": {Passed: 90, Failed: 6}, "transport": {Passed: 96, Failed: 4}},
-		Load:      report.Load{AchievedRate: 99.5},
-		Shedding:  report.Shedding{Count: 3},
+		Requests:   report.Requests{Scheduled: 110, Sent: 100, Completed: 96, Dropped: 10, TransportErrors: 4, Failed: 8},
+		Checks:     map[string]report.Counts{"status_expected": {Passed: 90, Failed: 6}, "transport": {Passed: 96, Failed: 4}},
+		Load:       report.Load{AchievedRate: 99.5},
+		Shedding:   report.Shedding{Count: 3},
 		Cases: []report.Case{{
 			Name: "no_body", Requests: 20, Failed: 5,
 			LatencyMs: report.Summary{Count: 20, P50: 10, P99: 20}, Histogram: encoded(t, 20),
