@@ -8,14 +8,24 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// TestMain lets the scripts run the real wrtcbench command.
+// TestMain lets the scripts run the real wrtcbench command. The tests are
+// hermetic: a user's exported WRTC_* variables (credentials, account) must
+// not change what they see, so they are removed from the test process; a test
+// of how the command reads them sets them itself (t.Setenv, or env in a
+// script).
 func TestMain(m *testing.M) {
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "WRTC_") && !strings.HasPrefix(name, "WRTC_ARTIFACTS") {
+			os.Unsetenv(name)
+		}
+	}
 	testscript.Main(m, map[string]func(){
 		"wrtcbench": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
