@@ -81,12 +81,12 @@ type intervalAgg struct {
 func newAggregate(cases []contract.MixCase, k *contract.Contract) *aggregate {
 	a := &aggregate{
 		contract: k, cases: make([]caseAgg, len(cases)),
-		lat: newHist(), svc: newHist(), lag: newHist(),
+		lat: NewHistogram(), svc: NewHistogram(), lag: NewHistogram(),
 		status: map[int]int64{}, violations: map[vkey]*violationAgg{},
-		cur: intervalAgg{status: map[int]int64{}, lat: newHist()},
+		cur: intervalAgg{status: map[int]int64{}, lat: NewHistogram()},
 	}
 	for i := range a.cases {
-		a.cases[i] = caseAgg{status: map[int]int64{}, lat: newHist(), svc: newHist()}
+		a.cases[i] = caseAgg{status: map[int]int64{}, lat: NewHistogram(), svc: NewHistogram()}
 	}
 	return a
 }
@@ -223,20 +223,6 @@ func summarize(h *hdr.Histogram) Summary {
 		Count: h.TotalCount(), Min: float64(h.Min()) / 1000, Mean: h.Mean() / 1000, Stddev: h.StdDev() / 1000,
 		P50: q(50), P90: q(90), P95: q(95), P99: q(99), P99_9: q(99.9), Max: float64(h.Max()) / 1000,
 	}
-}
-
-// encodeHist returns h in HdrHistogram's compressed V2 encoding, base64.
-func encodeHist(h *hdr.Histogram) string {
-	b, err := h.Encode(hdr.V2CompressedEncodingCookieBase)
-	if err != nil {
-		return "" // Encode fails only on a broken writer; the figures stay in the summaries
-	}
-	return string(b)
-}
-
-// DecodeHist decodes a histogram written by the report (compressed V2, base64).
-func DecodeHist(s string) (*hdr.Histogram, error) {
-	return hdr.Decode([]byte(s))
 }
 
 // statusMap converts status counts to report.json's string-keyed map.

@@ -156,11 +156,11 @@ func htmlAttr(s string) string {
 // the coordinated omission that latency corrects. It returns "" when the
 // report holds no latency histogram.
 func spectrumChart(r *Report) (string, error) {
-	lat, err := decodeHistogram(r.Histograms.Latency)
+	lat, err := DecodeHistogram(r.Histograms.Latency)
 	if err != nil {
 		return "", fmt.Errorf("latency: %w", err)
 	}
-	svc, err := decodeHistogram(r.Histograms.Service)
+	svc, err := DecodeHistogram(r.Histograms.Service)
 	if err != nil {
 		return "", fmt.Errorf("service: %w", err)
 	}

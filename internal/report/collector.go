@@ -7,18 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	hdr "github.com/HdrHistogram/hdrhistogram-go"
-
 	"github.com/wrtcbench/wrtcbench/internal/contract"
 	"github.com/wrtcbench/wrtcbench/internal/runner"
-)
-
-// Histogram settings: integer microseconds from 1 µs to one hour, three
-// significant digits.
-const (
-	histLowest  = 1
-	histHighest = int64(time.Hour / time.Microsecond)
-	histSigFigs = 3
 )
 
 // DefaultInterval is the length of one time slice of the report.
@@ -241,15 +231,4 @@ func (c *Collector) Live() Live {
 		l.P99 = time.Duration(iv.LatencyMs.P99 * float64(time.Millisecond))
 	}
 	return l
-}
-
-// newHist returns an empty histogram with the report's range and precision.
-func newHist() *hdr.Histogram { return hdr.New(histLowest, histHighest, histSigFigs) }
-
-// recordDuration records d in microseconds, clamped into the histogram's
-// range so that no value is lost (a value above an hour counts as an hour).
-func recordDuration(h *hdr.Histogram, d time.Duration) {
-	us := int64(d / time.Microsecond)
-	us = min(max(us, histLowest), histHighest)
-	_ = h.RecordValue(us) // cannot fail: us is within the range
 }

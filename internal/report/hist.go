@@ -3,23 +3,45 @@ package report
 import (
 	"fmt"
 	"math"
+	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 )
 
-// The geometry of the empty histograms the renderers write for intervals
-// that recorded nothing: microseconds from 1 µs to one hour, three
-// significant digits, the same as the run's own histograms.
+// The one geometry of every histogram of a report: integer microseconds
+// from 1 µs to one hour, three significant digits.
 const (
-	emptyHistLowest  = 1
-	emptyHistHighest = 3_600_000_000
-	emptyHistDigits  = 3
+	histLowest  = 1
+	histHighest = int64(time.Hour / time.Microsecond)
+	histSigFigs = 3
 )
 
-// decodeHistogram decodes a histogram of report.json (HdrHistogram V2
+// NewHistogram returns an empty histogram with the report's range and
+// precision (microseconds, 1 µs to 1 h, 3 significant digits).
+func NewHistogram() *hdr.Histogram { return hdr.New(histLowest, histHighest, histSigFigs) }
+
+// recordDuration records d in microseconds, clamped into the histogram's
+// range so that no value is lost (a value above an hour counts as an hour).
+func recordDuration(h *hdr.Histogram, d time.Duration) {
+	us := int64(d / time.Microsecond)
+	us = min(max(us, histLowest), histHighest)
+	_ = h.RecordValue(us) // cannot fail: us is within the range
+}
+
+// encodeHist returns h in HdrHistogram's compressed V2 encoding, base64, as
+// report.json holds it.
+func encodeHist(h *hdr.Histogram) string {
+	b, err := h.Encode(hdr.V2CompressedEncodingCookieBase)
+	if err != nil {
+		return "" // Encode fails only on a broken writer; the figures stay in the summaries
+	}
+	return string(b)
+}
+
+// DecodeHistogram decodes a histogram of report.json (HdrHistogram V2
 // compressed encoding, base64, values in integer microseconds). An empty
 // string is no histogram: it returns nil and no error.
-func decodeHistogram(s string) (*hdr.Histogram, error) {
+func DecodeHistogram(s string) (*hdr.Histogram, error) {
 	if s == "" {
 		return nil, nil
 	}

@@ -78,7 +78,7 @@ func NewHlogWriter(w io.Writer, name string, started time.Time) (*HlogWriter, er
 
 // Interval writes one interval's line.
 func (hw *HlogWriter) Interval(iv Interval) error {
-	h, err := decodeHistogram(iv.Histogram)
+	h, err := DecodeHistogram(iv.Histogram)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (hw *HlogWriter) Interval(iv Interval) error {
 	var maxMs float64
 	if h == nil {
 		if hw.empty == "" {
-			b, err := hdr.New(emptyHistLowest, emptyHistHighest, emptyHistDigits).Encode(hdr.V2CompressedEncodingCookieBase)
+			b, err := NewHistogram().Encode(hdr.V2CompressedEncodingCookieBase)
 			if err != nil {
 				return fmt.Errorf("hlog: encode an empty histogram: %w", err)
 			}

@@ -35,7 +35,7 @@ func Merge(rs []*Report) (*Report, error) {
 	}
 	m.Scenario.Shard = ""
 	m.Load.TargetRate, m.Load.AchievedRate, m.Load.MaxInFlightSeen, m.Load.Late = 0, 0, 0, 0
-	lat, svc, lag := newHist(), newHist(), newHist()
+	lat, svc, lag := NewHistogram(), NewHistogram(), NewHistogram()
 	for _, r := range rs {
 		if r.Started.Before(m.Started) {
 			m.Started = r.Started
@@ -115,12 +115,9 @@ func addCounts(d, s map[string]int64) {
 
 // mergeEncoded adds an encoded histogram into dst; "" adds nothing.
 func mergeEncoded(dst *hdr.Histogram, enc string) error {
-	if enc == "" {
-		return nil
-	}
-	h, err := hdr.Decode([]byte(enc))
-	if err != nil {
-		return fmt.Errorf("merge: histogram: %w", err)
+	h, err := DecodeHistogram(enc)
+	if err != nil || h == nil {
+		return err
 	}
 	if dropped := dst.Merge(h); dropped != 0 {
 		return fmt.Errorf("merge: %d values fell outside the histogram's range", dropped)
@@ -163,7 +160,7 @@ func mergeCases(m, r *Report) error {
 
 // mergeInto merges two encoded histograms and returns the result with its summary.
 func mergeInto(a, b string) (string, Summary, error) {
-	h := newHist()
+	h := NewHistogram()
 	if err := mergeEncoded(h, a); err != nil {
 		return "", Summary{}, err
 	}

@@ -70,7 +70,7 @@ func renderBytes(t *testing.T, r *Report, f OutputFormat) []byte {
 }
 
 // newTestHist returns a histogram of the run's geometry: 1 µs to 1 h, 3 digits.
-func newTestHist() *hdr.Histogram { return hdr.New(1, 3_600_000_000, 3) }
+func newTestHist() *hdr.Histogram { return NewHistogram() }
 
 // encodeTestHist encodes h as report.json stores it.
 func encodeTestHist(t testing.TB, h *hdr.Histogram) string {

@@ -13,7 +13,7 @@ import (
 // encoded returns a histogram of 1..n milliseconds (as microseconds),
 // encoded as report.json holds it.
 func encoded(t *testing.T, n int) string {
-	h := hdr.New(1, 3_600_000_000, 3)
+	h := report.NewHistogram()
 	for i := 1; i <= n; i++ {
 		require.NoError(t, h.RecordValue(int64(i)*1000))
 	}

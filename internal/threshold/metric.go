@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	hdr "github.com/HdrHistogram/hdrhistogram-go"
-
 	"github.com/wrtcbench/wrtcbench/internal/contract"
 	"github.com/wrtcbench/wrtcbench/internal/report"
 )
@@ -216,9 +214,9 @@ func durationStatOf(metric, stat string, sum report.Summary, enc string) (float6
 		}
 		return 0, fmt.Errorf("%s: no histogram to read %s from", metric, stat)
 	}
-	h, err := hdr.Decode([]byte(enc))
+	h, err := report.DecodeHistogram(enc)
 	if err != nil {
-		return 0, fmt.Errorf("%s histogram: %w", metric, err)
+		return 0, fmt.Errorf("%s %w", metric, err)
 	}
 	return float64(h.ValueAtPercentile(p)) / 1000, nil
 }
