@@ -1,9 +1,8 @@
-// Package curl renders a request as a curl command a person can paste into a
-// shell to reproduce it, with the credentials kept out of the text.
 package curl
 
 import (
 	"encoding/base64"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -17,17 +16,21 @@ type Credentials struct {
 }
 
 // Command renders req as a curl command: method, URL, every header, and the
-// exact body bytes. A Basic Authorization header becomes -u with the real
+// exact body bytes. The URL is written as the engines send it (each path
+// segment percent-encoded, as url.URL.String gives it), single-quoted for the
+// shell, with --globoff so that curl takes brackets and braces literally: an
+// id holding a space, #, ?, /, %, a quote or a non-ASCII letter replays as it
+// was sent. A Basic Authorization header becomes -u with the real
 // username and password replaced by $WRTC_USERNAME and $WRTC_PASSWORD; a
 // deliberately wrong password (the bad_auth case) is written as it was sent,
 // since it is not a secret. Anything else in Authorization is replaced by a
 // placeholder, as it may be a secret.
 func Command(req *runner.Request, cred Credentials) string {
 	var b strings.Builder
-	b.WriteString("curl -sS -i -X ")
+	b.WriteString("curl -sS -i -g -X ")
 	b.WriteString(req.Method)
 	b.WriteString(" ")
-	b.WriteString(Quote(req.URL))
+	b.WriteString(Quote(wireURL(req.URL)))
 	names := make([]string, 0, len(req.Header))
 	for k := range req.Header {
 		names = append(names, k)
@@ -53,6 +56,18 @@ func Command(req *runner.Request, cred Credentials) string {
 		b.WriteString(Quote(string(req.Body)))
 	}
 	return b.String()
+}
+
+// wireURL returns raw as the HTTP engines send it: parsed, and written back
+// with every character a URL may not carry percent-encoded. A URL that does
+// not parse is returned as it is.
+func wireURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	u.User = nil // credentials never reach a curl line; -u carries them
+	return u.String()
 }
 
 // userArg renders a Basic Authorization value as curl's -u argument.

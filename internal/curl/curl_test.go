@@ -58,3 +58,13 @@ func TestCommandNoBodyNoContentType(t *testing.T) {
 	got := Command(req, Credentials{})
 	assert.True(t, strings.Contains(got, "-H 'Content-Type:'"), "curl must not add its form content type: %s", got)
 }
+
+// TestCommandURLAsSent: a URL with characters a URL may not carry raw is
+// written as the engines send it, so that curl accepts and replays it.
+func TestCommandURLAsSent(t *testing.T) {
+	req := &runner.Request{Method: "PUT", URL: "http://u:pw@h:1/v1/accounts/1/sessions/a b/participants/ü", Header: map[string][]string{}}
+	got := Command(req, Credentials{})
+	assert.Contains(t, got, "'http://h:1/v1/accounts/1/sessions/a%20b/participants/%C3%BC'")
+	assert.Contains(t, got, " -g ", "curl must not glob brackets and braces")
+	assert.NotContains(t, got, "pw", "user info never reaches a curl line")
+}
