@@ -46,7 +46,7 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 		Interrupted: m.Summary.Interrupted, Load: m.Load, Phases: m.Phases,
 		Requests: Requests{
 			Scheduled: a.sent + a.dropped, Sent: a.sent, Completed: a.completed, Dropped: a.dropped,
-			TransportErrors: a.sent - a.completed, Failed: a.failed, Warmup: a.warmup,
+			TransportErrors: a.sent - a.completed, Canceled: a.errs[runner.ErrCanceled], Failed: a.failed, Warmup: a.warmup,
 		},
 		Status: statusMap(a.status), TransportErrors: map[string]int64{}, Shedding: a.shed,
 		LatencyMs: summarize(a.lat), ServiceMs: summarize(a.svc), LagMs: summarize(a.lag),

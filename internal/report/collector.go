@@ -119,12 +119,13 @@ func (c *Collector) Record(worker int, r *runner.Result) {
 	s.mu.Unlock()
 }
 
-// judge runs the checks on r: none for a dropped request, the transport
-// check alone for one that got no response, every check that applies to a
-// response (contract.Judge).
+// judge runs the checks on r: none for a dropped request or one the user
+// cancelled (Ctrl-C is not the target's doing), the transport check alone
+// for one that got no response, every check that applies to a response
+// (contract.Judge).
 func (c *Collector) judge(r *runner.Result) contract.Verdicts {
 	switch {
-	case r.Dropped:
+	case r.Dropped, r.Err == runner.ErrCanceled:
 		return contract.Verdicts{}
 	case r.Err != runner.ErrNone:
 		return contract.JudgeTransportError()

@@ -282,3 +282,19 @@ func TestCollectorThresholds(t *testing.T) {
 	assert.False(t, r.Passed)
 	assert.True(t, strings.HasPrefix(r.Verdict, "failed: 13 failed checks; 1 of 2 thresholds failed"), r.Verdict)
 }
+
+// TestCanceledIsNotTheTargets: requests the user cancelled (Ctrl-C) are
+// counted, but judged by no check and reported as no violation.
+func TestCanceledIsNotTheTargets(t *testing.T) {
+	f := newColFeed(t)
+	f.add(0, false, 204, "", "", time.Millisecond, 0, runner.ErrNone)
+	f.add(0, false, 0, "", "", time.Millisecond, 0, runner.ErrCanceled)
+	f.add(0, false, 0, "", "", time.Millisecond, 0, runner.ErrCanceled)
+	f.col.Finish()
+	r := f.col.Report(Meta{Summary: runner.Summary{Interrupted: true}, Window: time.Second})
+	assert.Equal(t, Requests{Scheduled: 3, Sent: 3, Completed: 1, TransportErrors: 2, Canceled: 2}, r.Requests)
+	assert.Equal(t, map[string]int64{"canceled": 2}, r.TransportErrors)
+	assert.Equal(t, Counts{Passed: 1}, r.Checks["transport"])
+	assert.Empty(t, r.Violations)
+	assert.Equal(t, "failed: interrupted", r.Verdict)
+}

@@ -76,6 +76,10 @@ type Requests struct {
 	Completed       int64 `json:"completed"`
 	Dropped         int64 `json:"dropped"`
 	TransportErrors int64 `json:"transport_errors"`
+	// Canceled counts the requests in flight when the run was interrupted
+	// (Ctrl-C): counted among TransportErrors (kind "canceled"), judged by
+	// no check, so the user's interrupt is not held against the target.
+	Canceled int64 `json:"canceled,omitempty"`
 	// Failed counts the requests that failed at least one check, transport
 	// failures included: the numerator of error_rate.
 	Failed int64 `json:"failed"`
