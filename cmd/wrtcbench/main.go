@@ -13,8 +13,10 @@ import (
 	"syscall"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version is set at build time with -ldflags "-X main.version=..."; when it
+// is not, buildVersion reads the module version and VCS revision that the Go
+// toolchain stamped into the binary.
+var version = ""
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -51,7 +53,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if args[0] == "version" || args[0] == "--version" {
-		fmt.Fprintln(stdout, "wrtcbench", version)
+		fmt.Fprintln(stdout, "wrtcbench", buildVersion().String())
 		return exitOK
 	}
 	for _, c := range commands() {
@@ -84,6 +86,7 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-46s %s\n", c.usage, c.summary)
 	}
+	fmt.Fprintf(w, "  %-46s %s\n", "version", "print the version, VCS revision and Go version")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "exit codes: 0 passed, 1 a check or threshold failed, 2 usage or scenario error,")
 	fmt.Fprintln(w, "3 target unusable, 4 generator fell behind, 130 interrupted")

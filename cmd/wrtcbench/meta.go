@@ -21,7 +21,7 @@ func reportMeta(s *scenarios.Scenario, o *runOptions, cfg runner.Config, tg *tar
 		window = max(window, cfg.Duration-cfg.Warmup)
 	}
 	m := report.Meta{
-		Tool:     report.Tool{Name: "wrtcbench", Version: version},
+		Tool:     toolInfo(),
 		Scenario: report.ScenarioInfo{Name: s.Name, Description: s.Description, File: s.File, Seed: s.Load.Seed, Shard: o.shard.String()},
 		Target:   redactURL(tg.url),
 		Contract: o.k.Source,

@@ -43,6 +43,11 @@ type Report struct {
 type Tool struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
+	// Revision is the VCS revision the binary was built from ("+dirty"
+	// when from uncommitted changes); empty when unknown.
+	Revision string `json:"revision,omitempty"`
+	// Go is the Go version that built it.
+	Go string `json:"go,omitempty"`
 }
 
 // ScenarioInfo identifies the scenario that was run.
