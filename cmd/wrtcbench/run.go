@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -28,6 +29,7 @@ type runOptions struct {
 	interval   time.Duration
 	noProgress bool
 	quiet      bool
+	force      bool
 	contract   string
 	// k is the contract responses are judged by: the project's, or --contract's.
 	k *contract.Contract
@@ -45,6 +47,7 @@ func (o *runOptions) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.interval, "interval", report.DefaultInterval, "length of one time slice of the report")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no live progress bars; a plain line every 10s instead")
 	fs.BoolVar(&o.quiet, "quiet", false, "print nothing but errors")
+	fs.BoolVar(&o.force, "force", false, "write into an --out folder that already holds files (a baseline, say), replacing them")
 	fs.StringVar(&o.contract, "contract", "", "judge responses against this OpenAPI document instead of the project's")
 }
 
@@ -84,6 +87,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if len(errs) > 0 {
 		return usageError(errors.Join(errs...))
 	}
+	if err := o.checkOut(list); err != nil {
+		return err
+	}
 	mode := progressMode(stdout, stderr, &o)
 	var worst error
 	var reps []*report.Report
@@ -116,6 +122,40 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 	return worst
+}
+
+// checkOut refuses, before anything is sent, an --out folder that already
+// holds files, unless --force: a result folder kept as a baseline must not be
+// overwritten by a mistyped command.
+func (o *runOptions) checkOut(list []*scenarios.Scenario) error {
+	if o.out == "" || o.force {
+		return nil
+	}
+	dirs := []string{o.out}
+	if len(list) > 1 {
+		dirs = dirs[:0]
+		for _, s := range list {
+			dirs = append(dirs, filepath.Join(o.out, s.Name))
+		}
+	}
+	for _, d := range dirs {
+		entries, err := os.ReadDir(d)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			if fi, serr := os.Stat(d); serr == nil && !fi.IsDir() {
+				return usagef("--out %s is a file, not a folder", d)
+			}
+			return usageError(err)
+		case len(entries) > 0:
+			what := "holds files"
+			if _, err := os.Stat(filepath.Join(d, "report.json")); err == nil {
+				what = "holds the result of an earlier run"
+			}
+			return usagef("--out %s %s; choose another folder, or add --force to replace it", d, what)
+		}
+	}
+	return nil
 }
 
 // writeSuiteJUnit writes the JUnit file of a whole suite.
