@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/wrtcbench/wrtcbench/internal/report"
 )
 
 // Exit codes, the same for every command (docs/interface.md, section 1).
@@ -40,6 +42,20 @@ var errChecksFailed = errors.New("checks or thresholds failed")
 
 // errBehindSchedule is returned when the generator could not keep its schedule.
 var errBehindSchedule = errors.New("the load generator fell behind its schedule")
+
+// outcomeError maps a report's outcome to the error whose exit code says it.
+func outcomeError(o report.Outcome) error {
+	switch o {
+	case report.OutcomePassed:
+		return nil
+	case report.OutcomeInterrupted:
+		return context.Canceled
+	case report.OutcomeInvalid:
+		return errBehindSchedule
+	default:
+		return errChecksFailed
+	}
+}
 
 // exitCode maps an error returned by a command to the process exit code.
 func exitCode(err error) int {

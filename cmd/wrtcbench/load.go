@@ -69,7 +69,7 @@ func saveLoop(ctx context.Context, col *report.Collector, meta func(runner.Summa
 				Sent: p.Sent, Dropped: p.Dropped, MaxInFlightSeen: p.MaxInFlight, ScheduleEnd: p.Elapsed}
 			rep := col.PartialReport(meta(sum))
 			// Not a verdict yet: a reader must not take a running run for a passed one.
-			rep.Passed, rep.Verdict = false, "running: partial report"
+			rep.Passed, rep.Outcome, rep.Verdict = false, report.OutcomeRunning, "running: partial report"
 			if measured := p.Elapsed - warmup; measured > 0 {
 				rep.Load.AchievedRate = float64(rep.Requests.Sent) / measured.Seconds()
 			}

@@ -43,7 +43,7 @@ func runMerge(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		m.Thresholds = append(m.Thresholds, th.Evaluate(m))
 	}
-	m.Passed, m.Verdict = report.Decide(m)
+	report.Decide(m)
 	if err := report.WriteFolder(*out, m); err != nil {
 		return err
 	}
@@ -53,8 +53,5 @@ func runMerge(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		fmt.Fprintf(stdout, "\nmerged %d shards into %s\n", len(rs), *out)
 	}
-	if !m.Passed {
-		return errChecksFailed
-	}
-	return nil
+	return outcomeError(m.Outcome)
 }

@@ -235,8 +235,10 @@ func (o *runOptions) apply(s *scenarios.Scenario) error {
 	return nil
 }
 
-// severity orders exit codes for a suite: the worst one wins.
-var severity = map[int]int{exitOK: 0, exitFailed: 1, exitInvalid: 2, exitTarget: 3, exitUsage: 4, exitInterrupted: 5}
+// severity orders exit codes for a suite: the worst one wins. A failed fact
+// (exit 1) outranks another scenario's invalid timing (exit 4), so that no
+// failed check hides behind a noisy machine.
+var severity = map[int]int{exitOK: 0, exitInvalid: 1, exitFailed: 2, exitTarget: 3, exitUsage: 4, exitInterrupted: 5}
 
 // worse returns whichever of a and b maps to the more severe exit code.
 func worse(a, b error) error {

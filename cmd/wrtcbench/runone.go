@@ -69,15 +69,7 @@ func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out 
 		return err
 	}
 	done(res)
-	switch {
-	case res.Interrupted:
-		return context.Canceled
-	case res.Load.Behind:
-		return errBehindSchedule
-	case !res.Passed:
-		return errChecksFailed
-	}
-	return nil
+	return outcomeError(res.Outcome)
 }
 
 // setUp makes the HTTP client, checks that the target answers and sets up

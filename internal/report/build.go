@@ -2,7 +2,6 @@ package report
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -92,7 +91,7 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 	for _, g := range m.Thresholds {
 		r.Thresholds = append(r.Thresholds, g.Evaluate(r))
 	}
-	r.Passed, r.Verdict = Decide(r)
+	Decide(r)
 	return r
 }
 
@@ -185,44 +184,4 @@ func coverageOf(r *Report, documented []int) Coverage {
 		}
 	}
 	return cov
-}
-
-// Decide decides whether a run passed and says why in one line: no check
-// failed, every threshold held, the generator kept its schedule, the run was
-// not interrupted and measured at least one request.
-func Decide(r *Report) (bool, string) {
-	var failedChecks int64
-	for _, n := range r.Checks {
-		failedChecks += n.Failed
-	}
-	var failedThresholds int
-	for _, t := range r.Thresholds {
-		if !t.Pass {
-			failedThresholds++
-		}
-	}
-	var why []string
-	if failedChecks > 0 {
-		why = append(why, fmt.Sprintf("%d failed checks", failedChecks))
-	}
-	if failedThresholds > 0 {
-		why = append(why, fmt.Sprintf("%d of %d thresholds failed", failedThresholds, len(r.Thresholds)))
-	}
-	if r.Load.Behind {
-		why = append(why, fmt.Sprintf("the generator fell behind its schedule (%d requests late)", r.Load.Late))
-	}
-	if r.Interrupted {
-		why = append(why, "interrupted")
-	}
-	if r.Requests.Sent == 0 {
-		why = append(why, "no request was measured")
-	}
-	if len(why) == 0 {
-		return true, fmt.Sprintf("passed: %d requests, every check and threshold held", r.Requests.Sent)
-	}
-	s := "failed: " + why[0]
-	for _, w := range why[1:] {
-		s += "; " + w
-	}
-	return false, s
 }

@@ -296,5 +296,6 @@ func TestCanceledIsNotTheTargets(t *testing.T) {
 	assert.Equal(t, map[string]int64{"canceled": 2}, r.TransportErrors)
 	assert.Equal(t, Counts{Passed: 1}, r.Checks["transport"])
 	assert.Empty(t, r.Violations)
-	assert.Equal(t, "failed: interrupted", r.Verdict)
+	assert.Equal(t, OutcomeInterrupted, r.Outcome)
+	assert.Equal(t, "interrupted: the report covers the 3 requests measured before the interrupt", r.Verdict)
 }

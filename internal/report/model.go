@@ -35,7 +35,12 @@ type Report struct {
 	Intervals       []Interval        `json:"intervals"`
 	Histograms      Histograms        `json:"histograms"`
 	Passed          bool              `json:"passed"`
-	// Verdict explains Passed in one line, e.g. "failed: 3 checks failed".
+	// Outcome is the verdict in one word, and decides the exit code:
+	// passed (0), failed (1), invalid (4: the generator fell behind and a
+	// timing verdict depends on it), interrupted (130), or running for a
+	// partial report. Reports written before it existed leave it out.
+	Outcome Outcome `json:"outcome,omitempty"`
+	// Verdict explains Outcome in one line, e.g. "failed: 3 failed checks".
 	Verdict string `json:"verdict"`
 }
 
@@ -174,6 +179,12 @@ type Threshold struct {
 	// "count". Reports written before it existed leave it out.
 	Unit string `json:"unit,omitempty"`
 	Pass bool   `json:"pass"`
+	// Timing marks a verdict on the generator's timing too (latency,
+	// service, lag, rate): one the generator's own lag can sway.
+	Timing bool `json:"timing,omitempty"`
+	// Invalid marks a timing verdict of a run whose generator fell behind
+	// its schedule: it is not a valid measurement, pass or fail.
+	Invalid bool `json:"invalid,omitempty"`
 	// Error says why the threshold could not be evaluated (it then fails).
 	Error string `json:"error,omitempty"`
 }

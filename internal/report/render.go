@@ -219,12 +219,36 @@ func pluralize(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// resultWord is PASSED or FAILED.
-func resultWord(r *Report) string {
-	if r.Passed {
-		return "PASSED"
+// thresholdMark is the mark of a threshold's row: held, failed, or "~" for a
+// verdict the generator's lag made invalid.
+func thresholdMark(t Threshold) string {
+	if t.Invalid {
+		return "~"
 	}
-	return "FAILED"
+	return verdictMark(!t.Pass)
+}
+
+// thresholdNote explains a threshold's row when it needs it.
+func thresholdNote(t Threshold) string {
+	switch {
+	case t.Error != "":
+		return t.Error
+	case t.Invalid:
+		return "not valid: the generator fell behind its schedule"
+	}
+	return ""
+}
+
+// resultWord is PASSED, FAILED, INVALID (the generator fell behind and a
+// timing verdict depends on it), INTERRUPTED or RUNNING.
+func resultWord(r *Report) string {
+	switch {
+	case r.Passed:
+		return "PASSED"
+	case r.Outcome == "" || r.Outcome == OutcomeFailed:
+		return "FAILED"
+	}
+	return strings.ToUpper(string(r.Outcome))
 }
 
 // fmtMs formats a time in milliseconds with a precision that suits its size.

@@ -243,7 +243,7 @@ func htmlReasons(r *Report) []string {
 		}
 	}
 	if r.Load.Behind {
-		out = append(out, "the load generator fell behind its schedule: not a valid measurement")
+		out = append(out, "the load generator fell behind its schedule: its timing verdicts are not valid")
 	}
 	if r.Interrupted {
 		out = append(out, "the run was interrupted")

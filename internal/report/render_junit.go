@@ -242,6 +242,9 @@ func junitThresholdCase(scen string, t Threshold) junitCase {
 		SystemOut: "value " + fmtThresholdValue(t),
 	}
 	switch {
+	case t.Invalid:
+		msg := "threshold " + t.Expr + " is not a valid measurement: the generator fell behind its schedule (value " + fmtThresholdValue(t) + ")"
+		tc.Error = &junitFailure{Type: "invalid", Message: msg, Body: xmlSafe(msg + "\n")}
 	case t.Error != "":
 		tc.Error = &junitFailure{Type: "threshold", Message: firstLine(t.Error),
 			Body: xmlSafe("threshold " + t.Expr + " could not be evaluated: " + t.Error + "\n")}

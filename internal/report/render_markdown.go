@@ -110,7 +110,7 @@ func (m *mdWriter) header(r *Report) {
 		m.p("\n> [!WARNING]\n> The run was interrupted; the figures cover what ran.")
 	}
 	if r.Load.Behind {
-		m.p("\n> [!WARNING]\n> The load generator fell behind its schedule (%d requests late): this is not a valid measurement.", r.Load.Late)
+		m.p("\n> [!WARNING]\n> The load generator fell behind its schedule (%d requests late): its timing verdicts (latency, service, lag, rate) are not valid.", r.Load.Late)
 	}
 }
 
@@ -159,7 +159,7 @@ func (m *mdWriter) thresholds(r *Report) {
 	m.heading("Thresholds")
 	var rows [][]string
 	for _, t := range r.Thresholds {
-		rows = append(rows, []string{verdictMark(!t.Pass), mdCode(t.Expr), fmtThresholdValue(t), mdCell(t.Error)})
+		rows = append(rows, []string{thresholdMark(t), mdCode(t.Expr), fmtThresholdValue(t), mdCell(thresholdNote(t))})
 	}
 	m.table("llrl", []string{"", "threshold", "value", "note"}, rows)
 }

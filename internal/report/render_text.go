@@ -128,7 +128,7 @@ func (t *textWriter) load(r *Report) {
 	if l.Late > 0 || l.Behind {
 		s := strconv.FormatUint(l.Late, 10) + " requests dispatched late"
 		if l.Behind {
-			s = markFail + " the generator fell behind its schedule: not a valid measurement; " + s
+			s = markFail + " the generator fell behind its schedule: its timing verdicts are not valid; " + s
 		}
 		tb.row("late", s)
 	}
@@ -255,11 +255,7 @@ func (t *textWriter) thresholds(r *Report) {
 	t.section("THRESHOLDS")
 	tb := newTextTable("l", "l", "r", "l")
 	for _, th := range r.Thresholds {
-		note := ""
-		if th.Error != "" {
-			note = th.Error
-		}
-		tb.row(verdictMark(!th.Pass), th.Expr, fmtThresholdValue(th), note)
+		tb.row(thresholdMark(th), th.Expr, fmtThresholdValue(th), thresholdNote(th))
 	}
 	tb.write(t.w, "  ")
 }

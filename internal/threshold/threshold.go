@@ -296,7 +296,7 @@ func (t Threshold) String() string {
 // Evaluate measures the threshold on r and says whether it held. A
 // threshold that cannot be measured fails, with the reason in Error.
 func (t Threshold) Evaluate(r *report.Report) report.Threshold {
-	out := report.Threshold{Expr: t.Expr, Unit: string(t.Metric.Unit)}
+	out := report.Threshold{Expr: t.Expr, Unit: string(t.Metric.Unit), Timing: t.Metric.Timing}
 	v, err := t.Metric.measure(r, &t)
 	if err != nil {
 		out.Error = err.Error()

@@ -1,0 +1,94 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Outcome is a run's verdict in one word. The command maps it to the exit
+// code, in one place.
+type Outcome string
+
+// The outcomes of a run.
+const (
+	OutcomePassed      Outcome = "passed"      // every check and threshold held
+	OutcomeFailed      Outcome = "failed"      // a check or a threshold failed, or nothing was measured
+	OutcomeInvalid     Outcome = "invalid"     // the generator fell behind, and a timing verdict depends on it
+	OutcomeInterrupted Outcome = "interrupted" // the user stopped the run
+	OutcomeRunning     Outcome = "running"     // a partial report of a run still going
+)
+
+// Decide sets r's Outcome, Passed and Verdict from its figures, and marks
+// the timing thresholds a fallen-behind generator invalidates.
+//
+// Failed checks, and thresholds on metrics the generator's timing cannot
+// sway (error_rate, checks, requests, shedding), are facts whatever the
+// timing: any of them failing is OutcomeFailed. When the generator fell
+// behind its schedule, every verdict on a timing metric (latency, service,
+// lag, rate) is marked Invalid; if the scenario has any, the run is
+// OutcomeInvalid rather than passed or failed on them. A run without timing
+// thresholds is judged on its facts, with the lag reported as a note.
+func Decide(r *Report) {
+	var failedChecks int64
+	for _, n := range r.Checks {
+		failedChecks += n.Failed
+	}
+	var failedFacts, failedTiming, timing int
+	var invalid []string
+	for i := range r.Thresholds {
+		t := &r.Thresholds[i]
+		t.Invalid = t.Timing && r.Load.Behind
+		switch {
+		case t.Timing:
+			timing++
+			if t.Invalid {
+				invalid = append(invalid, t.Expr)
+			}
+			if !t.Pass {
+				failedTiming++
+			}
+		case !t.Pass:
+			failedFacts++
+		}
+	}
+	var why []string
+	if failedChecks > 0 {
+		why = append(why, fmt.Sprintf("%d failed checks", failedChecks))
+	}
+	if n := failedFacts + failedTiming; n > 0 && len(invalid) == 0 {
+		why = append(why, fmt.Sprintf("%d of %d thresholds failed", n, len(r.Thresholds)))
+	} else if failedFacts > 0 {
+		why = append(why, fmt.Sprintf("%d of %d thresholds failed", failedFacts, len(r.Thresholds)))
+	}
+	behind := fmt.Sprintf("the generator fell behind its schedule (%d requests late)", r.Load.Late)
+	if len(invalid) > 0 {
+		why = append(why, behind+", so the timing verdicts are not valid: "+strings.Join(invalid, ", "))
+	}
+	if r.Requests.Sent == 0 {
+		why = append(why, "no request was measured")
+	}
+	switch {
+	case r.Interrupted:
+		r.Outcome = OutcomeInterrupted
+	case failedChecks > 0 || failedFacts > 0 || r.Requests.Sent == 0:
+		r.Outcome = OutcomeFailed
+	case len(invalid) > 0:
+		r.Outcome = OutcomeInvalid
+	case failedTiming > 0:
+		r.Outcome = OutcomeFailed
+	default:
+		r.Outcome = OutcomePassed
+	}
+	r.Passed = r.Outcome == OutcomePassed
+	if r.Passed {
+		r.Verdict = fmt.Sprintf("passed: %d requests, every check and threshold held", r.Requests.Sent)
+		if r.Load.Behind {
+			r.Verdict += "; note: " + behind + ", and no timing threshold depends on it"
+		}
+		return
+	}
+	if r.Outcome == OutcomeInterrupted {
+		why = append([]string{fmt.Sprintf("the report covers the %d requests measured before the interrupt", r.Requests.Sent)}, why...)
+	}
+	r.Verdict = string(r.Outcome) + ": " + strings.Join(why, "; ")
+}
