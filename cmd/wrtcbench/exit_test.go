@@ -32,6 +32,7 @@ func TestExitCode(t *testing.T) {
 func TestWorseKeepsTheMostSevere(t *testing.T) {
 	assert.Equal(t, 130, exitCode(worse(context.Canceled, targetError(errors.New("x")))))
 	assert.Equal(t, 3, exitCode(worse(errChecksFailed, targetError(errors.New("x")))))
-	assert.Equal(t, 4, exitCode(worse(errChecksFailed, errBehindSchedule)))
+	assert.Equal(t, 1, exitCode(worse(errChecksFailed, errBehindSchedule)), "a failed fact is not hidden by another scenario's lag")
+	assert.Equal(t, 4, exitCode(worse(nil, errBehindSchedule)))
 	assert.Equal(t, 1, exitCode(worse(nil, errChecksFailed)))
 }
