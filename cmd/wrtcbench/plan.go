@@ -28,6 +28,9 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(files) != 1 {
 		return usagef("plan takes one scenario file; usage: wrtcbench plan SCENARIO.yaml")
 	}
+	if err := o.loadContract(); err != nil {
+		return err
+	}
 	s, err := scenarios.Load(files[0])
 	if err == nil {
 		err = o.apply(s)
@@ -40,7 +43,7 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if s.Target.IsEmbedded() {
 		base = "http://127.0.0.1:PORT/v1"
 	}
-	mix := s.MixCases()
+	mix := o.mix(s)
 	var total float64
 	for _, m := range mix {
 		total += m.Weight
@@ -78,6 +81,11 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	for _, m := range mix {
+		if m.Relaxed != "" {
+			fmt.Fprintf(stdout, "%s: %s\n", m.Name(), m.Relaxed)
+		}
 	}
 	fmt.Fprintln(stdout)
 	fmt.Fprintln(stdout, "one request per case (fixture ids are placeholders until setup):")

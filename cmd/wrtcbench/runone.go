@@ -117,7 +117,7 @@ func (sr *scenarioRun) plan() (*scenarios.Plan, error) {
 	s, tg := sr.s, sr.tg
 	return scenarios.NewPlan(scenarios.PlanConfig{
 		Seed: s.Load.Seed, BaseURL: tg.url, AccountID: tg.account, Username: tg.username, Password: tg.password,
-		Aliases: s.Fixtures.Aliases, Mix: s.MixCases(), Fixtures: sr.set,
+		Aliases: s.Fixtures.Aliases, Mix: sr.o.mix(s), Fixtures: sr.set,
 	})
 }
 
@@ -153,7 +153,7 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 	s, o, out := sr.s, sr.o, sr.out
 	cfg := runnerConfig(s, o, plan)
 	cfg.Client = sr.client
-	col := report.NewCollector(s.MixCases(), o.k, cfg.Workers(), o.interval)
+	col := report.NewCollector(o.mix(s), o.k, cfg.Workers(), o.interval)
 	cfg.Recorder = col
 	rn, err := runner.New(cfg)
 	if err != nil {

@@ -1,5 +1,7 @@
 package contract
 
+import "fmt"
+
 // Case is one kind of request of the conformance catalogue: one row of the
 // table below holds everything the project knows of it. A negative case
 // carries exactly one defect and is otherwise the valid request of
@@ -186,6 +188,11 @@ type MixCase struct {
 	Case   Case
 	Weight float64
 	Expect StatusSet
+	// Explicit: Expect is the scenario's own `expect:`, not the row's.
+	Explicit bool
+	// Relaxed, when not empty, says why Expect was widened to every status
+	// the contract in use documents (see Contract.Adapt).
+	Relaxed string
 }
 
 // Name returns the case's name.
@@ -199,8 +206,37 @@ func NewMixCase(name string, weight float64, expect StatusSet) (MixCase, bool) {
 	if !ok {
 		return MixCase{}, false
 	}
-	if expect.Empty() {
-		expect = c.Expect
+	m := MixCase{Case: c, Weight: weight, Expect: expect, Explicit: !expect.Empty()}
+	if !m.Explicit {
+		m.Expect = c.Expect
 	}
-	return MixCase{Case: c, Weight: weight, Expect: expect}, true
+	return m, true
+}
+
+// Adapt returns m as judged against k, a contract other than the project's
+// own (--contract FILE): a case whose default expectation is the project's
+// choice, or names a status k does not document, cannot be held to it, so
+// it is judged on k's documented statuses only (status_expected passes any
+// status k documents) and Relaxed says why. A scenario's own `expect:` is
+// kept as written.
+func (k *Contract) Adapt(m MixCase) MixCase {
+	if m.Explicit {
+		return m
+	}
+	var why string
+	switch {
+	case m.Case.Source == Project:
+		why = "the expectation is the project's choice, which " + k.Source + " does not state"
+	default:
+		for _, code := range m.Expect.Codes() {
+			if !k.Documented.Has(code) {
+				why = fmt.Sprintf("%s does not document %d", k.Source, code)
+				break
+			}
+		}
+	}
+	if why != "" {
+		m.Expect, m.Relaxed = k.Documented, why+"; judged on its documented statuses only"
+	}
+	return m
 }

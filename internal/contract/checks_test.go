@@ -131,3 +131,38 @@ func TestParseCheck(t *testing.T) {
 	_, ok := ParseCheck("status")
 	assert.False(t, ok)
 }
+
+// TestAdapt: against another document, a case is held to its expectation
+// only where the document supports it.
+func TestAdapt(t *testing.T) {
+	narrow, err := Load("testdata/ranges.yaml") // documents 204 and 4XX: no 5xx, no 409 of its own
+	require.NoError(t, err)
+	mix := func(name string, expect ...int) MixCase {
+		m, ok := NewMixCase(name, 1, NewStatusSet(expect...))
+		require.True(t, ok)
+		return m
+	}
+	tests := []struct {
+		name    string
+		k       *Contract
+		m       MixCase
+		relaxed bool
+	}{
+		{"published expectation the document documents", narrow, mix(UnknownSession), false},
+		{"the project's choice is not the document's", narrow, mix(SessionIDMismatch), true},
+		{"the project's choice, even under the embedded document's rules", Default(), mix(ParticipantInOtherSession), true},
+		{"a scenario's own expect is kept", narrow, mix(SessionIDMismatch, 400), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.k.Adapt(tt.m)
+			assert.Equal(t, tt.relaxed, got.Relaxed != "", got.Relaxed)
+			if tt.relaxed {
+				assert.Equal(t, tt.k.Documented, got.Expect, "judged on the documented statuses")
+				assert.Contains(t, got.Relaxed, tt.k.Source)
+			} else {
+				assert.Equal(t, tt.m.Expect, got.Expect)
+			}
+		})
+	}
+}

@@ -98,7 +98,7 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 func (c *Collector) caseReport(i int, ca *caseAgg, partial bool) Case {
 	meta := c.cases[i]
 	cr := Case{
-		Name: meta.Name(), Expected: meta.Expect.Codes(), Source: meta.Case.Source.String(), Weight: meta.Weight,
+		Name: meta.Name(), Expected: meta.Expect.Codes(), Source: meta.Case.Source.String(), Judged: meta.Relaxed, Weight: meta.Weight,
 		Requests: ca.requests, Completed: ca.completed, Failed: ca.failed, Status: statusMap(ca.status),
 		LatencyMs: summarize(ca.lat), ServiceMs: summarize(ca.svc), Checks: map[string]Counts{},
 	}

@@ -133,7 +133,11 @@ type Case struct {
 	// Source says where the case's default expectation comes from:
 	// "published" (the API's published document) or "project" (the
 	// project's choice where the API is silent).
-	Source          string            `json:"source,omitempty"`
+	Source string `json:"source,omitempty"`
+	// Judged, when set, says why the case was judged on the contract's
+	// documented statuses only (a --contract document that does not
+	// support the case's expectation).
+	Judged          string            `json:"judged,omitempty"`
 	Weight          float64           `json:"weight,omitempty"`
 	Requests        int64             `json:"requests"` // sent in the measured phase
 	Completed       int64             `json:"completed"`
