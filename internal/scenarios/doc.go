@@ -4,9 +4,9 @@
 // defaults, and checks that the fixtures can serve every case of the mix.
 //
 // A parsed Scenario is plain data: Target, Fixtures, Load, the weighted Mix
-// of contract cases and the Thresholds. Rate and Threshold are small value
-// types with parsers (ParseRate, ParseThreshold) and a String method; Rate is
-// also a flag.Value for the command line.
+// of contract cases and the Thresholds. Threshold is a small value type with
+// a parser (ParseThreshold) and a String method. Rates and durations are
+// package units' types, read with its parsers.
 //
 // The package does not send requests, pace them, create fixtures or judge
 // responses; the case catalogue and the checks belong to package contract,

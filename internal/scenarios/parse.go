@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // Load reads and parses the scenario file at path, expanding ${NAME} from the
@@ -438,13 +440,9 @@ func (d *decoder) duration(dst *time.Duration, positive bool) func(*yaml.Node, s
 		if !ok {
 			return
 		}
-		t, err := time.ParseDuration(v)
+		t, err := units.ParseDuration(v)
 		if err != nil {
-			hint := "use a number with a unit: ms, s, m or h, e.g. 500ms, 30s, 2m"
-			if _, nerr := strconv.ParseFloat(v, 64); nerr == nil {
-				hint = fmt.Sprintf("a duration needs a unit, e.g. %ss or %sms", v, v)
-			}
-			d.fail(n, path, "%q is not a duration; %s", v, hint)
+			d.fail(n, path, "%s", err)
 			return
 		}
 		switch {
@@ -459,15 +457,15 @@ func (d *decoder) duration(dst *time.Duration, positive bool) func(*yaml.Node, s
 }
 
 // rate decodes a rate into dst; zero is allowed only when allowZero.
-func (d *decoder) rate(dst *Rate, allowZero bool) func(*yaml.Node, string) {
+func (d *decoder) rate(dst *units.Rate, allowZero bool) func(*yaml.Node, string) {
 	return func(n *yaml.Node, path string) {
 		v, ok := d.scalar(n, path, "a rate such as 100/s")
 		if !ok {
 			return
 		}
-		parse := ParseRate
+		parse := units.ParseRate
 		if allowZero {
-			parse = parseRate
+			parse = units.ParseRateOrZero
 		}
 		r, err := parse(v)
 		if err != nil {

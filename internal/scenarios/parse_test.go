@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden .err files under testdata/bad")
@@ -173,7 +175,7 @@ func TestFullFile(t *testing.T) {
 	assert.False(t, s.Cleanup())
 	l := s.Load
 	assert.Equal(t, []Stage{
-		{10 * time.Second, Rate{50}}, {30 * time.Second, Rate{200}}, {5 * time.Second, Rate{}},
+		{10 * time.Second, units.Rate{PerSecond: 50}}, {30 * time.Second, units.Rate{PerSecond: 200}}, {5 * time.Second, units.Rate{}},
 	}, l.Stages)
 	assert.Equal(t, 45*time.Second, l.Duration, "duration defaults to the stages' sum")
 	assert.Equal(t, 2*time.Second, l.Warmup)

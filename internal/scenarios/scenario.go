@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/units"
 	"gopkg.in/yaml.v3"
 )
 
@@ -160,7 +161,7 @@ type LoadSpec struct {
 	// Model is "open" (arrival rate) or "closed" (fixed concurrency); empty means DefaultModel.
 	Model string
 	// Rate is the constant arrival rate (open model, instead of Stages).
-	Rate Rate
+	Rate units.Rate
 	// Stages are linear ramps, each from the previous stage's rate (the first from 0).
 	Stages []Stage
 	// Duration is how long the load lasts; with Stages it defaults to their sum.
@@ -200,7 +201,7 @@ type Stage struct {
 	// Duration is the length of the ramp.
 	Duration time.Duration
 	// Rate is the rate reached at the end of the ramp; zero is allowed.
-	Rate Rate
+	Rate units.Rate
 }
 
 // MixEntry is one weighted case of the mix.

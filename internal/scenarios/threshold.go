@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // Threshold is one condition on the run's results, e.g. "latency.p99 < 250ms".
@@ -223,7 +224,7 @@ func (t *Threshold) parseValue(s string) error {
 		t.Value = v
 		return nil
 	case t.Metric == "rate":
-		r, err := parseRate(s)
+		r, err := units.ParseRateOrZero(s)
 		if err != nil {
 			return err
 		}
@@ -270,7 +271,7 @@ func (t Threshold) String() string {
 	case "%":
 		b.WriteString(formatFloat(t.Value*100) + "%")
 	case "/s":
-		b.WriteString(Rate{PerSecond: t.Value}.String())
+		b.WriteString(units.Rate{PerSecond: t.Value}.String())
 	default:
 		b.WriteString(formatFloat(t.Value))
 	}

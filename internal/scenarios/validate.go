@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // Error is one problem in a scenario. Parse sets File, Line and Column from
@@ -252,7 +253,7 @@ func (f Fixtures) checkStatic(p *problems) {
 func (l LoadSpec) check(p *problems) {
 	switch l.Model {
 	case "open":
-		hasRate, hasStages := l.Rate != Rate{}, len(l.Stages) > 0
+		hasRate, hasStages := l.Rate != units.Rate{}, len(l.Stages) > 0
 		switch {
 		case hasRate && hasStages:
 			p.add("load.stages", "give rate or stages, not both")
@@ -275,7 +276,7 @@ func (l LoadSpec) check(p *problems) {
 		if l.Concurrency < 1 {
 			p.add("load.concurrency", "the closed model needs concurrency of at least 1, e.g. concurrency: 16")
 		}
-		if l.Rate != (Rate{}) {
+		if l.Rate != (units.Rate{}) {
 			p.add("load.rate", "applies to the open model only; the closed model's pace is set by concurrency and think_time")
 		}
 		if len(l.Stages) > 0 {

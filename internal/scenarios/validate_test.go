@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // valid returns a small valid scenario built in code, as a caller might.
@@ -14,7 +16,7 @@ func valid() *Scenario {
 	return &Scenario{
 		File: "v.yaml",
 		Name: "v",
-		Load: LoadSpec{Rate: Rate{10}, Duration: 10 * time.Second, Warmup: 2 * time.Second},
+		Load: LoadSpec{Rate: units.Rate{PerSecond: 10}, Duration: 10 * time.Second, Warmup: 2 * time.Second},
 		Mix:  []MixEntry{{Case: "subscribe_all"}, {Case: "missing_auth", Weight: 3}},
 	}
 }
@@ -28,8 +30,8 @@ func TestValidateAfterOverrides(t *testing.T) {
 		{"unchanged", func(*Scenario) {}, ""},
 		{"duration shorter than warmup", func(s *Scenario) { s.Load.Duration = time.Second },
 			"v.yaml: load.warmup: 2s must be shorter than load.duration 1s"},
-		{"rate from a flag", func(s *Scenario) { s.Load.Rate = Rate{500} }, ""},
-		{"negative rate", func(s *Scenario) { s.Load.Rate = Rate{-1} }, "load.rate: -1/s must be greater than 0"},
+		{"rate from a flag", func(s *Scenario) { s.Load.Rate = units.Rate{PerSecond: 500} }, ""},
+		{"negative rate", func(s *Scenario) { s.Load.Rate = units.Rate{PerSecond: -1} }, "load.rate: -1/s must be greater than 0"},
 		{"target from a flag needs credentials", func(s *Scenario) { s.Target.URL = "http://127.0.0.1:1/v1"; s.Target.AccountID = "1" },
 			"v.yaml: target.username: required when the target is not embedded"},
 		{"production needs allow_production", func(s *Scenario) {
@@ -48,22 +50,22 @@ func TestValidateAfterOverrides(t *testing.T) {
 		{"both duration and requests", func(s *Scenario) { s.Load.Requests = 5 }, "give duration or requests, not both"},
 		{"requests only", func(s *Scenario) { s.Load.Duration, s.Load.Warmup, s.Load.Requests = 0, 0, 5 }, ""},
 		{"negative max in flight", func(s *Scenario) { s.Load.MaxInFlight = -1 }, "load.max_in_flight: -1 is too small"},
-		{"closed without concurrency", func(s *Scenario) { s.Load.Model, s.Load.Rate = "closed", Rate{} },
+		{"closed without concurrency", func(s *Scenario) { s.Load.Model, s.Load.Rate = "closed", units.Rate{} },
 			"load.concurrency: the closed model needs concurrency of at least 1"},
-		{"closed with concurrency", func(s *Scenario) { s.Load.Model, s.Load.Rate, s.Load.Concurrency = "closed", Rate{}, 2 }, ""},
+		{"closed with concurrency", func(s *Scenario) { s.Load.Model, s.Load.Rate, s.Load.Concurrency = "closed", units.Rate{}, 2 }, ""},
 		{"slack", func(s *Scenario) { s.Load.Slack = 250 * time.Microsecond }, ""},
 		{"too much slack", func(s *Scenario) { s.Load.Slack = time.Second }, "load.slack: 1s is more than 10ms"},
 		{"slack in the closed model", func(s *Scenario) {
-			s.Load.Model, s.Load.Rate, s.Load.Concurrency, s.Load.Slack = "closed", Rate{}, 2, time.Millisecond
+			s.Load.Model, s.Load.Rate, s.Load.Concurrency, s.Load.Slack = "closed", units.Rate{}, 2, time.Millisecond
 		}, "load.slack: applies to the open model only"},
 		{"unknown model", func(s *Scenario) { s.Load.Model = "burst" }, `load.model: "burst" is not allowed; use open or closed`},
 		{"stages sum must match duration", func(s *Scenario) {
-			s.Load.Rate = Rate{}
-			s.Load.Stages = []Stage{{5 * time.Second, Rate{1}}}
+			s.Load.Rate = units.Rate{}
+			s.Load.Stages = []Stage{{5 * time.Second, units.Rate{PerSecond: 1}}}
 		}, "load.duration: 10s differs from the stages' total 5s"},
 		{"stages fill in the duration", func(s *Scenario) {
-			s.Load.Rate, s.Load.Duration = Rate{}, 0
-			s.Load.Stages = []Stage{{5 * time.Second, Rate{1}}, {5 * time.Second, Rate{}}}
+			s.Load.Rate, s.Load.Duration = units.Rate{}, 0
+			s.Load.Stages = []Stage{{5 * time.Second, units.Rate{PerSecond: 1}}, {5 * time.Second, units.Rate{}}}
 		}, ""},
 		{"unknown case", func(s *Scenario) { s.Mix[0].Case = "no-body" }, `unknown case "no-body"`},
 		{"negative weight", func(s *Scenario) { s.Mix[1].Weight = -2 }, "mix[1].weight: -2 must be a number greater than 0"},
