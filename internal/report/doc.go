@@ -10,5 +10,6 @@
 // runs (Compare, Merge).
 //
 // It does not send requests, pace load or parse scenario files: it reads
-// runner.Results and the Meta the command hands it, and nothing else.
+// runner.Results and the Meta the command hands it, and nothing else. Its
+// numbers are written by package units' formatters, as the progress line's are.
 package report

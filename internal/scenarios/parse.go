@@ -667,7 +667,7 @@ func (d *decoder) mix(n *yaml.Node, path string, mix *[]MixEntry) {
 				if !ok {
 					return
 				}
-				w, err := parseNumber(s)
+				w, err := units.ParseNumber(s)
 				switch {
 				case err != nil:
 					d.fail(v, p, "%q is not a number; a weight is a number greater than 0, e.g. 70", s)

@@ -2,10 +2,8 @@ package scenarios
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -211,7 +209,7 @@ func (t *Threshold) parseValue(s string) error {
 		return nil
 	case t.Metric == "error_rate":
 		num, pct := strings.CutSuffix(s, "%")
-		v, err := parseNumber(strings.TrimSpace(num))
+		v, err := units.ParseNumber(strings.TrimSpace(num))
 		if err != nil {
 			return fmt.Errorf("%s is not a number; error_rate is a fraction (0.001) or a percentage (0.1%%)", s)
 		}
@@ -231,7 +229,7 @@ func (t *Threshold) parseValue(s string) error {
 		t.Value, t.Unit = r.PerSecond, "/s"
 		return nil
 	}
-	v, err := parseNumber(s)
+	v, err := units.ParseNumber(s)
 	if err != nil {
 		return fmt.Errorf("%s is not a number; %s is a count", s, t.Metric)
 	}
@@ -240,15 +238,6 @@ func (t *Threshold) parseValue(s string) error {
 	}
 	t.Value = v
 	return nil
-}
-
-// parseNumber parses a finite decimal number.
-func parseNumber(s string) (float64, error) {
-	v, err := strconv.ParseFloat(s, 64)
-	if err == nil && (math.IsNaN(v) || math.IsInf(v, 0) || strings.ContainsAny(s, "xXpP_")) {
-		err = fmt.Errorf("%q is not finite", s)
-	}
-	return v, err
 }
 
 // String returns the normalized expression, e.g. "latency{case=subscribe_all}.p50 < 20ms".
@@ -267,21 +256,15 @@ func (t Threshold) String() string {
 	b.WriteString(" " + t.Op + " ")
 	switch t.Unit {
 	case "ms":
-		b.WriteString(formatFloat(t.Value) + "ms")
+		b.WriteString(units.FormatFloat(t.Value) + "ms")
 	case "%":
-		b.WriteString(formatFloat(t.Value*100) + "%")
+		b.WriteString(units.FormatFloat(t.Value*100) + "%")
 	case "/s":
 		b.WriteString(units.Rate{PerSecond: t.Value}.String())
 	default:
-		b.WriteString(formatFloat(t.Value))
+		b.WriteString(units.FormatFloat(t.Value))
 	}
 	return b.String()
-}
-
-// formatFloat prints v without float noise: 0.1 rather than 0.10000000000000001.
-func formatFloat(v float64) string {
-	v, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'g', 12, 64), 64)
-	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // example returns a sample expression for a metric.

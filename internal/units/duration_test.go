@@ -40,3 +40,23 @@ func TestParseDuration(t *testing.T) {
 		})
 	}
 }
+
+func TestFormatDurations(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{FormatMs(0), "0"},
+		{FormatMs(1.234), "1.23"},
+		{FormatMs(12.34), "12.3"},
+		{FormatMs(1234.6), "1235"},
+		{FormatMs(-2.5), "-2.50"},
+		{FormatDurationMs(4.1), "4.10ms"},
+		{FormatDurationMs(250), "250.0ms"},
+		{FormatDurationMs(1250), "1.25s"},
+		{FormatDuration(1234 * time.Microsecond), "1.23ms"},
+		{FormatDuration(1500 * time.Millisecond), "1.50s"},
+		{FormatDuration(0), "0ms"},
+		{FormatSeconds(30), "30.0s"},
+		{FormatSeconds(125), "2m05.0s"},
+	} {
+		assert.Equal(t, tc.want, tc.got)
+	}
+}
