@@ -2,6 +2,8 @@
 // expands ${NAME} from the environment, rejects unknown keys, wrong types and
 // impossible values with errors that name file, line and column, fills in
 // defaults, and checks that the fixtures can serve every case of the mix.
+// The file's blocks are described here; walking the YAML nodes, the Error
+// type and the wording of generic errors belong to package yamlnode.
 //
 // A parsed Scenario is plain data: Target, Fixtures, Load, the weighted Mix
 // of contract cases and the Thresholds. Threshold is a small value type with

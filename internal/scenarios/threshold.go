@@ -9,6 +9,7 @@ import (
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
 	"github.com/wrtcbench/wrtcbench/internal/units"
+	"github.com/wrtcbench/wrtcbench/internal/yamlnode"
 )
 
 // Threshold is one condition on the run's results, e.g. "latency.p99 < 250ms".
@@ -139,7 +140,7 @@ func (t *Threshold) parseLHS(lhs string) error {
 			return fmt.Errorf("write checks.CHECK.failed or checks.CHECK.passed, with CHECK one of %s", strings.Join(checkNames(), ", "))
 		}
 		if _, ok := contract.ParseCheck(rest[0]); !ok {
-			return fmt.Errorf("unknown check %q; allowed: %s%s", rest[0], strings.Join(checkNames(), ", "), didYouMean(rest[0], checkNames()))
+			return fmt.Errorf("unknown check %q; allowed: %s%s", rest[0], strings.Join(checkNames(), ", "), yamlnode.DidYouMean(rest[0], checkNames()))
 		}
 		t.Labels = map[string]string{"check": rest[0]}
 		return t.setStat(rest[1:], "failed or passed", func(s string) bool { return contains(checkStats, s) })
@@ -153,7 +154,7 @@ func (t *Threshold) parseLHS(lhs string) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown metric %q; allowed: %s%s", t.Metric, strings.Join(allMetrics, ", "), didYouMean(t.Metric, allMetrics))
+	return fmt.Errorf("unknown metric %q; allowed: %s%s", t.Metric, strings.Join(allMetrics, ", "), yamlnode.DidYouMean(t.Metric, allMetrics))
 }
 
 // setStat sets the single stat in rest after checking it with ok.
@@ -181,7 +182,7 @@ func (t *Threshold) parseLabels(s string) error {
 			return fmt.Errorf("unknown label %q; allowed: case", k)
 		}
 		if _, ok := contract.LookupCase(v); !ok {
-			return fmt.Errorf("unknown case %q%s; see the cases in docs/scenario.md", v, didYouMean(v, contract.CaseNames()))
+			return fmt.Errorf("unknown case %q%s; see the cases in docs/scenario.md", v, yamlnode.DidYouMean(v, contract.CaseNames()))
 		}
 		if _, dup := t.Labels[k]; dup {
 			return fmt.Errorf("label %q given twice", k)

@@ -187,13 +187,6 @@ func TestMixExpected(t *testing.T) {
 	assert.Equal(t, "403", MixEntry{Case: "foreign_account", Expect: []int{403}}.Expected().String())
 }
 
-func TestErrorFormat(t *testing.T) {
-	assert.Equal(t, "f.yaml:3:9: m", (&Error{File: "f.yaml", Line: 3, Column: 9, Msg: "m"}).Error())
-	assert.Equal(t, "f.yaml:3: m", (&Error{File: "f.yaml", Line: 3, Msg: "m"}).Error())
-	assert.Equal(t, "f.yaml: m", (&Error{File: "f.yaml", Msg: "m"}).Error())
-	assert.Equal(t, "m", (&Error{Msg: "m"}).Error())
-}
-
 func TestErrorsAreSortedOnePerLine(t *testing.T) {
 	_, err := Parse("s.yaml", []byte("mix: [{case: nope}]\nname: \"a b\"\nload: {rate: 1/s}\n"), nil)
 	require.Error(t, err)
@@ -202,12 +195,6 @@ func TestErrorsAreSortedOnePerLine(t *testing.T) {
 	assert.True(t, strings.HasPrefix(lines[0], "s.yaml:1:14: mix[0].case: unknown case \"nope\""), lines[0])
 	assert.True(t, strings.HasPrefix(lines[1], "s.yaml:2:7: name:"), lines[1])
 	assert.True(t, strings.HasPrefix(lines[2], "s.yaml:3:1: load: needs duration"), lines[2])
-}
-
-func TestDidYouMean(t *testing.T) {
-	assert.Equal(t, ` (did you mean "rate"?)`, didYouMean("rat", loadKeyOrder))
-	assert.Equal(t, ` (did you mean "warmup"?)`, didYouMean("wramup", loadKeyOrder))
-	assert.Equal(t, "", didYouMean("zzzzzz", loadKeyOrder), "nothing close: no suggestion")
 }
 
 func mustParse(t *testing.T, src string) *Scenario {
