@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/refserver"
 	"github.com/wrtcbench/wrtcbench/internal/scenarios"
 )
@@ -24,7 +25,7 @@ type target struct {
 	// faults what it injects during the measured phase only: setup and
 	// teardown go through a faultless server.
 	embedded *refserver.Server
-	faults   refserver.Faults
+	faults   faults.Faults
 }
 
 // resolveTarget starts the embedded reference API when the scenario asks for
@@ -39,7 +40,7 @@ func resolveTarget(s *scenarios.Scenario) (*target, error) {
 	if n := s.Target.Embedded; n != nil {
 		data, err := yaml.Marshal(n)
 		if err == nil {
-			t.faults, err = refserver.DecodeFaultsYAML(data)
+			t.faults, err = faults.Parse(s.File, data, nil)
 		}
 		if err != nil {
 			return nil, usagef("%s:%d: target.embedded: %v", s.File, n.Line, err)
