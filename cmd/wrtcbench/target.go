@@ -10,8 +10,6 @@ import (
 	"net/url"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/refserver"
 	"github.com/wrtcbench/wrtcbench/internal/scenarios"
@@ -37,14 +35,8 @@ func resolveTarget(s *scenarios.Scenario) (*target, error) {
 		return t, nil
 	}
 	cfg := refserver.Config{Seed: int64(s.Load.Seed)}
-	if n := s.Target.Embedded; n != nil {
-		data, err := yaml.Marshal(n)
-		if err == nil {
-			t.faults, err = faults.Parse(s.File, data, nil)
-		}
-		if err != nil {
-			return nil, usagef("%s:%d: target.embedded: %v", s.File, n.Line, err)
-		}
+	if f := s.Target.Embedded; f != nil {
+		t.faults = *f // decoded and checked with the rest of the file
 	}
 	if t.account == "" {
 		t.account = refserver.DefaultAccount

@@ -12,5 +12,6 @@
 //
 // The package does not send requests, pace them, create fixtures or judge
 // responses; the case catalogue and the checks belong to package contract,
-// and the target.embedded block is decoded by the reference server's package.
+// and the fault model of the target.embedded block to package faults, whose
+// decoder and checks run here with the rest of the file.
 package scenarios

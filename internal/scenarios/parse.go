@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/units"
 	"github.com/wrtcbench/wrtcbench/internal/yamlnode"
 )
@@ -97,11 +98,8 @@ func (d decoder) target(n *yaml.Node, path string, t *Target) {
 		}},
 		{Name: "allow_production", Decode: d.Bool(&t.AllowProduction)},
 		{Name: "embedded", Decode: func(v *yaml.Node, p string) {
-			if v.Kind != yaml.MappingNode {
-				d.Fail(v, p, "expected a mapping that configures the reference server, got %s", yamlnode.Describe(v))
-				return
-			}
-			t.Embedded = v
+			t.Embedded = &faults.Faults{}
+			faults.Decode(d.Decoder, t.Embedded)(v, p)
 		}},
 	})
 }

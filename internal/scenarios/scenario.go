@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/units"
-	"gopkg.in/yaml.v3"
 )
 
 // Defaults for the keys a scenario file may leave out. ApplyDefaults fills
@@ -97,10 +97,10 @@ type Target struct {
 	TLS TLS
 	// AllowProduction must be true to send load to ProductionHost.
 	AllowProduction bool
-	// Embedded is the raw target.embedded block, configuring the in-process
-	// reference server. It is decoded by the server's own package, which keeps
-	// the node so that its errors carry file positions. Nil when absent.
-	Embedded *yaml.Node
+	// Embedded is the target.embedded block: the faults the in-process
+	// reference server injects during the measured phase. Nil when absent;
+	// it applies only when URL is Embedded.
+	Embedded *faults.Faults
 }
 
 // TLS configures how the target's certificate is checked.

@@ -83,6 +83,8 @@ func (t Target) check(p *problems) {
 		if t.Embedded != nil {
 			p.add("target.embedded", "configures the in-process reference API and applies only with url: embedded")
 		}
+	} else if t.Embedded != nil {
+		t.Embedded.Check(&p.Problems, "target.embedded")
 	}
 	if t.Timeout <= 0 {
 		p.add("target.timeout", "%s must be greater than 0", t.Timeout)

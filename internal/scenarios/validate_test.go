@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
@@ -110,8 +111,10 @@ func TestValidateAfterOverrides(t *testing.T) {
 			require.NoError(t, err)
 			s.Thresholds = []Threshold{th}
 		}, "case no_body is not in the mix"},
+		{"faults set in code are checked", func(s *Scenario) { s.Target.Embedded = &faults.Faults{Reset: 2} },
+			"v.yaml: target.embedded.reset: 2 is not a probability; use a number from 0 to 1"},
 		{"embedded block with a real target", func(s *Scenario) {
-			*s = *mustParse(t, "name: e\ntarget: {url: embedded, embedded: {a: 1}}\nload: {rate: 1, duration: 1s}\nmix: [{case: no_body}]\n")
+			*s = *mustParse(t, "name: e\ntarget: {url: embedded, embedded: {reset: 0.1}}\nload: {rate: 1, duration: 1s}\nmix: [{case: no_body}]\n")
 			s.Target.URL, s.Target.Username, s.Target.Password = "http://127.0.0.1:1/v1", "u", "p"
 		}, "target.embedded: configures the in-process reference API and applies only with url: embedded"},
 	}
