@@ -126,6 +126,8 @@ func TestServeCredentialsFromEnv(t *testing.T) {
 }
 
 func TestServeTLSWritesCA(t *testing.T) {
+	t.Setenv("WRTC_USERNAME", "") // the built-in credentials, whatever the user exported
+	t.Setenv("WRTC_PASSWORD", "")
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	url, stop, done, stderr := startServe(t, "--addr", "127.0.0.1:0", "--tls", "--ca-out", caFile)
 	require.True(t, strings.HasPrefix(url, "https://"))
@@ -145,6 +147,8 @@ func TestServeTLSWritesCA(t *testing.T) {
 }
 
 func TestServeFaultFlags(t *testing.T) {
+	t.Setenv("WRTC_USERNAME", "") // the built-in credentials, whatever the user exported
+	t.Setenv("WRTC_PASSWORD", "")
 	url, _, _, _ := startServe(t, "--addr", "127.0.0.1:0", "--error", "503:1", "--fault-routes", "all")
 	code, b := call(t, http.DefaultClient, "POST", url+"/accounts/"+refserver.DefaultAccount+"/sessions",
 		refserver.DefaultUsername, refserver.DefaultPassword, "")
