@@ -13,13 +13,12 @@ import (
 const probHint = "a probability is a number from 0 to 1, e.g. 0.01"
 
 // Decode returns the decode function of a fault block (the YAML shape of
-// Faults) that writes into dst: unknown keys, values of the wrong type and
+// Faults) that writes into f: unknown keys, values of the wrong type and
 // negative durations are errors at their place in the file. It does not run
 // Check: the caller does, once the whole file is read, and passes the
 // problems to d.Locate.
-func Decode(d *yamlnode.Decoder, dst *Faults) yamlnode.Func {
+func Decode(d *yamlnode.Decoder, f *Faults) yamlnode.Func {
 	return func(n *yaml.Node, path string) {
-		f := dst
 		d.Mapping(n, path, []yamlnode.Field{
 			{Name: "routes", Decode: d.OneOf((*string)(&f.Routes), string(RoutesAddParticipant), string(RoutesAll))},
 			{Name: "latency", Decode: func(n *yaml.Node, p string) { decodeLatency(d, n, p, &f.Latency) }},
@@ -88,6 +87,10 @@ func decodeErrors(d *yamlnode.Decoder, n *yaml.Node, path string, f *Faults) {
 		code, err := strconv.Atoi(k.Value)
 		if err != nil {
 			d.Fail(k, p, "%q is not an HTTP status; write a status code and its probability, e.g. 503: 0.01", k.Value)
+			return
+		}
+		if _, dup := f.Errors[code]; dup {
+			d.Fail(k, p, "status %d is given twice", code)
 			return
 		}
 		var prob float64

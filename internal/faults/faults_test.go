@@ -116,6 +116,8 @@ func TestParseErrors(t *testing.T) {
 			`f.yaml:1:1: errors: the probabilities add up to 1.3, above 1`},
 		{"half a tail", "latency:\n  tail: {fraction: 0.1}\n",
 			`f.yaml:2:3: latency.tail: set both fraction and latency, or neither`},
+		{"a status given twice", "errors: {500: 0.1, 0500: 0.2}\n",
+			`f.yaml:1:20: errors.0500: status 500 is given twice`},
 		{"errors that are a list", "errors: [500]\n",
 			`f.yaml:1:9: errors: expected a mapping of statuses and probabilities, e.g. {503: 0.01}, got a list`},
 		{"routes", "routes: some\n",

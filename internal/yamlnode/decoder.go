@@ -80,9 +80,9 @@ func (d *Decoder) syntaxError(err error) error {
 	return &Error{File: d.file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }
 
-// Errorf records an error at node n about the value at path; the message
+// errorf records an error at node n about the value at path; the message
 // starts with the path when there is one.
-func (d *Decoder) Errorf(n *yaml.Node, path, format string, args ...any) {
+func (d *Decoder) errorf(n *yaml.Node, path, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if path != "" {
 		msg = path + ": " + msg
@@ -95,7 +95,7 @@ func (d *Decoder) Errorf(n *yaml.Node, path, format string, args ...any) {
 // holds it are left out, since they would only repeat it. A failure at the
 // empty path (the document itself) leaves out every problem.
 func (d *Decoder) Fail(n *yaml.Node, path, format string, args ...any) {
-	d.Errorf(n, path, format, args...)
+	d.errorf(n, path, format, args...)
 	d.failed = append(d.failed, path)
 }
 

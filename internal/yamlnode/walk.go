@@ -38,7 +38,7 @@ func (d *Decoder) Mapping(n *yaml.Node, path string, fields []Field) bool {
 				return f.Decode
 			}
 		}
-		d.Errorf(k, "", "unknown key %q %s; allowed: %s%s", k.Value, where(path), strings.Join(names, ", "), DidYouMean(k.Value, names))
+		d.errorf(k, "", "unknown key %q %s; allowed: %s%s", k.Value, where(path), strings.Join(names, ", "), DidYouMean(k.Value, names))
 		d.failed = append(d.failed, p)
 		return nil
 	})
@@ -74,7 +74,7 @@ func (d *Decoder) entries(n *yaml.Node, path string, decoder func(k *yaml.Node, 
 			continue
 		}
 		if line, dup := seen[k.Value]; dup {
-			d.Errorf(k, "", "key %q %s is given twice (first at line %d)", k.Value, where(path), line)
+			d.errorf(k, "", "key %q %s is given twice (first at line %d)", k.Value, where(path), line)
 			continue
 		}
 		seen[k.Value] = k.Line
