@@ -13,13 +13,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/refserver"
 	"github.com/wrtcbench/wrtcbench/internal/report"
 )
 
 // conformanceServer starts the reference API on loopback with faults, for
 // the life of the test.
-func conformanceServer(t *testing.T, f refserver.Faults, seed int64) *refserver.Running {
+func conformanceServer(t *testing.T, f faults.Faults, seed int64) *refserver.Running {
 	t.Helper()
 	rs, err := refserver.Start(context.Background(), refserver.Config{Faults: f, Seed: seed}, "", false)
 	require.NoError(t, err)
@@ -77,8 +78,8 @@ func TestConformanceCountsUnderFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a real-time run of about two seconds")
 	}
-	faults := refserver.Faults{
-		Bad:    refserver.Bad{WrongStatus: 0.1, BadErrorBody: 0.1},
+	faults := faults.Faults{
+		Bad:    faults.Bad{WrongStatus: 0.1, BadErrorBody: 0.1},
 		Errors: map[int]float64{500: 0.05},
 		Reset:  0.02,
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/refserver"
 )
 
@@ -57,7 +58,7 @@ func TestConformanceCurlReproduces(t *testing.T) {
 		t.Skip("no POSIX shell to paste the curl lines into")
 	}
 	t.Logf("using %s", curlPath)
-	rs := conformanceServer(t, refserver.Faults{}, 1)
+	rs := conformanceServer(t, faults.Faults{}, 1)
 	code, rep, stderr := conformanceRun(t, curlScenario, rs.URL)
 	require.Equal(t, exitFailed, code, stderr)
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wrtcbench/wrtcbench/internal/scenarios"
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // newFlagSet returns a FlagSet that reports errors instead of exiting.
@@ -38,7 +38,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 // optRate is a --rate flag: unset until given.
 type optRate struct {
 	set  bool
-	rate scenarios.Rate
+	rate units.Rate
 }
 
 func (o *optRate) String() string {
@@ -70,9 +70,12 @@ func (o *optDuration) String() string {
 }
 
 func (o *optDuration) Set(s string) error {
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return fmt.Errorf("%q is not a duration; use Go syntax such as 500ms, 30s or 2m", s)
+	d, err := units.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	if d < 0 {
+		return fmt.Errorf("%s must not be negative", s)
 	}
 	o.d, o.set = d, true
 	return nil

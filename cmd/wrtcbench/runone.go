@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/fixtures"
 	"github.com/wrtcbench/wrtcbench/internal/progress"
-	"github.com/wrtcbench/wrtcbench/internal/refserver"
 	"github.com/wrtcbench/wrtcbench/internal/report"
 	"github.com/wrtcbench/wrtcbench/internal/runner"
 	"github.com/wrtcbench/wrtcbench/internal/scenarios"
@@ -133,7 +133,7 @@ func (sr *scenarioRun) tearDown() report.Phase {
 	}
 	sr.tornDown = true
 	if sr.tg.embedded != nil {
-		_ = sr.tg.embedded.SetFaults(refserver.Faults{}) // cannot fail: no faults
+		_ = sr.tg.embedded.SetFaults(faults.Faults{}) // cannot fail: no faults
 	}
 	step := sr.pg.Step(s.Name + ": tear down fixtures")
 	start, calls := time.Now(), sr.fx.Calls()

@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/refserver"
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // defaultServeAddr keeps `wrtcbench serve` on loopback unless told otherwise.
@@ -25,7 +27,7 @@ type serveOptions struct {
 	caOut                             string
 	maxSeats                          int
 	faultsFile                        string
-	faults                            refserver.Faults
+	faults                            faults.Faults
 }
 
 // runServe is `wrtcbench serve`: the reference API on a socket until ctx is
@@ -100,12 +102,9 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, error) {
 		if flt.used {
 			return o, usagef("--faults FILE and the fault flags exclude each other")
 		}
-		data, err := os.ReadFile(o.faultsFile)
-		if err != nil {
-			return o, usageError(err)
-		}
-		if o.faults, err = refserver.DecodeFaultsYAML(data); err != nil {
-			return o, usagef("%s: %v", o.faultsFile, err)
+		var err error
+		if o.faults, err = faults.Load(o.faultsFile); err != nil {
+			return o, usageError(err) // each line names file:line:column
 		}
 	}
 	o.username = firstSet(o.username, os.Getenv("WRTC_USERNAME"), refserver.DefaultUsername)
@@ -143,7 +142,7 @@ func firstSet(s ...string) string {
 // faultFlags registers the fault flags and remembers whether any was given.
 type faultFlags struct{ used bool }
 
-func (ff *faultFlags) register(fs *flag.FlagSet, f *refserver.Faults) {
+func (ff *faultFlags) register(fs *flag.FlagSet, f *faults.Faults) {
 	add := func(name, usage string, set func(string) error) {
 		fs.Func(name, usage, func(s string) error {
 			ff.used = true
@@ -155,7 +154,7 @@ func (ff *faultFlags) register(fs *flag.FlagSet, f *refserver.Faults) {
 	})
 	add("tail", "tail delay added to a fraction of requests: `FRACTION:DURATION`, e.g. 0.01:200ms", func(s string) error {
 		p, d, err := probAndDuration(s)
-		f.Latency.Tail = refserver.Tail{Fraction: p, Latency: d}
+		f.Latency.Tail = faults.Tail{Fraction: p, Latency: d}
 		return err
 	})
 	add("error", "answer STATUS with probability P: `STATUS:P` (repeatable, or comma-separated)", func(s string) error {
@@ -170,9 +169,9 @@ func (ff *faultFlags) register(fs *flag.FlagSet, f *refserver.Faults) {
 			return errors.New("want FOR/EVERY, e.g. 1s/5s")
 		}
 		var err error
-		f.Stall.For, err = parseDuration(forS)
+		f.Stall.For, err = units.ParseDuration(forS)
 		if err == nil {
-			f.Stall.Every, err = parseDuration(everyS)
+			f.Stall.Every, err = units.ParseDuration(everyS)
 		}
 		return err
 	})
@@ -186,7 +185,7 @@ func (ff *faultFlags) register(fs *flag.FlagSet, f *refserver.Faults) {
 	})
 	add("slow-body", "write the body slowly: `PROBABILITY:DELAY`, e.g. 0.01:500ms", func(s string) error {
 		p, d, err := probAndDuration(s)
-		f.SlowBody = refserver.SlowBody{Probability: p, Delay: d}
+		f.SlowBody = faults.SlowBody{Probability: p, Delay: d}
 		return err
 	})
 	add("wrong-status", "`probability` of answering 200 with a body instead of 204", func(s string) (err error) {
@@ -198,23 +197,23 @@ func (ff *faultFlags) register(fs *flag.FlagSet, f *refserver.Faults) {
 		return err
 	})
 	add("fault-routes", "which `routes` the faults hit: add_participant (default) or all", func(s string) error {
-		f.Routes = refserver.Routes(s)
+		f.Routes = faults.Routes(s)
 		return nil
 	})
 }
 
 // parseLatency parses fixed:D, uniform:MIN-MAX or lognormal:MEDIAN,SIGMA[,MAX]
 // into the base part of l, keeping its tail.
-func parseLatency(s string, l *refserver.Latency) error {
+func parseLatency(s string, l *faults.Latency) error {
 	kind, arg, ok := strings.Cut(s, ":")
 	if !ok {
 		return errors.New("want fixed:2ms, uniform:1ms-5ms or lognormal:2ms,0.5")
 	}
 	tail := l.Tail
-	*l = refserver.Latency{Tail: tail}
+	*l = faults.Latency{Tail: tail}
 	switch kind {
 	case "fixed":
-		d, err := parseDuration(arg)
+		d, err := units.ParseDuration(arg)
 		l.Fixed = d
 		return err
 	case "uniform":
@@ -223,10 +222,10 @@ func parseLatency(s string, l *refserver.Latency) error {
 			return errors.New("want uniform:MIN-MAX, e.g. uniform:1ms-5ms")
 		}
 		var err error
-		if l.Uniform.Min, err = parseDuration(lo); err != nil {
+		if l.Uniform.Min, err = units.ParseDuration(lo); err != nil {
 			return err
 		}
-		l.Uniform.Max, err = parseDuration(hi)
+		l.Uniform.Max, err = units.ParseDuration(hi)
 		return err
 	case "lognormal":
 		parts := strings.Split(arg, ",")
@@ -234,14 +233,14 @@ func parseLatency(s string, l *refserver.Latency) error {
 			return errors.New("want lognormal:MEDIAN,SIGMA[,MAX], e.g. lognormal:2ms,0.5")
 		}
 		var err error
-		if l.LogNormal.Median, err = parseDuration(parts[0]); err != nil {
+		if l.LogNormal.Median, err = units.ParseDuration(parts[0]); err != nil {
 			return err
 		}
 		if l.LogNormal.Sigma, err = strconv.ParseFloat(parts[1], 64); err != nil {
 			return fmt.Errorf("sigma %q: not a number", parts[1])
 		}
 		if len(parts) == 3 {
-			l.LogNormal.Max, err = parseDuration(parts[2])
+			l.LogNormal.Max, err = units.ParseDuration(parts[2])
 		}
 		return err
 	default:
@@ -250,7 +249,7 @@ func parseLatency(s string, l *refserver.Latency) error {
 }
 
 // parseErrors adds STATUS:P pairs, comma-separated, to f.Errors.
-func parseErrors(s string, f *refserver.Faults) error {
+func parseErrors(s string, f *faults.Faults) error {
 	for _, pair := range strings.Split(s, ",") {
 		code, prob, ok := strings.Cut(pair, ":")
 		if !ok {
@@ -273,9 +272,9 @@ func parseErrors(s string, f *refserver.Faults) error {
 }
 
 // parseRateLimit parses RATE[,BURST].
-func parseRateLimit(s string, rl *refserver.RateLimit) error {
+func parseRateLimit(s string, rl *faults.RateLimit) error {
 	rateS, burstS, hasBurst := strings.Cut(s, ",")
-	r, err := refserver.ParseRate(rateS)
+	r, err := units.ParseRate(rateS)
 	if err != nil {
 		return err
 	}
@@ -289,7 +288,7 @@ func parseRateLimit(s string, rl *refserver.RateLimit) error {
 }
 
 // probAndDuration parses P:DURATION.
-func probAndDuration(s string) (float64, refserver.Duration, error) {
+func probAndDuration(s string) (float64, time.Duration, error) {
 	ps, ds, ok := strings.Cut(s, ":")
 	if !ok {
 		return 0, 0, errors.New("want PROBABILITY:DURATION, e.g. 0.01:200ms")
@@ -298,7 +297,7 @@ func probAndDuration(s string) (float64, refserver.Duration, error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	d, err := parseDuration(ds)
+	d, err := units.ParseDuration(ds)
 	return p, d, err
 }
 
@@ -308,12 +307,4 @@ func parseProb(s string) (float64, error) {
 		return 0, fmt.Errorf("probability %q: want a number within 0..1", s)
 	}
 	return p, nil
-}
-
-func parseDuration(s string) (refserver.Duration, error) {
-	d, err := time.ParseDuration(strings.TrimSpace(s))
-	if err != nil {
-		return 0, fmt.Errorf("duration %q: want Go syntax such as 500ms", s)
-	}
-	return refserver.Duration(d), nil
 }

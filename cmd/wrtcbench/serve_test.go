@@ -20,7 +20,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/refserver"
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 var listeningLine = regexp.MustCompile(`^wrtcbench serve: listening on (https?://127\.0\.0\.1:\d+/v1) \(account (\S+), user (\S+)\)\n$`)
@@ -124,6 +126,8 @@ func TestServeCredentialsFromEnv(t *testing.T) {
 }
 
 func TestServeTLSWritesCA(t *testing.T) {
+	t.Setenv("WRTC_USERNAME", "") // the built-in credentials, whatever the user exported
+	t.Setenv("WRTC_PASSWORD", "")
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	url, stop, done, stderr := startServe(t, "--addr", "127.0.0.1:0", "--tls", "--ca-out", caFile)
 	require.True(t, strings.HasPrefix(url, "https://"))
@@ -143,6 +147,8 @@ func TestServeTLSWritesCA(t *testing.T) {
 }
 
 func TestServeFaultFlags(t *testing.T) {
+	t.Setenv("WRTC_USERNAME", "") // the built-in credentials, whatever the user exported
+	t.Setenv("WRTC_PASSWORD", "")
 	url, _, _, _ := startServe(t, "--addr", "127.0.0.1:0", "--error", "503:1", "--fault-routes", "all")
 	code, b := call(t, http.DefaultClient, "POST", url+"/accounts/"+refserver.DefaultAccount+"/sessions",
 		refserver.DefaultUsername, refserver.DefaultPassword, "")
@@ -150,29 +156,29 @@ func TestServeFaultFlags(t *testing.T) {
 }
 
 func TestParseServeFlags(t *testing.T) {
-	ms := func(n int) refserver.Duration { return refserver.Duration(time.Duration(n) * time.Millisecond) }
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 	o, err := parseServeFlags([]string{
 		"--latency", "uniform:1ms-5ms", "--tail", "0.01:200ms", "--error", "500:0.01", "--error", "503:0.02,429:0.03",
 		"--rate-limit", "1000/s,50", "--stall", "1s/5s", "--reset", "0.001", "--close", "0.002",
 		"--slow-body", "0.01:500ms", "--wrong-status", "0.1", "--bad-error-body", "0.2", "--fault-routes", "all",
 	}, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, refserver.Faults{
-		Routes:    refserver.RoutesAll,
-		Latency:   refserver.Latency{Uniform: refserver.Uniform{Min: ms(1), Max: ms(5)}, Tail: refserver.Tail{Fraction: 0.01, Latency: ms(200)}},
+	assert.Equal(t, faults.Faults{
+		Routes:    faults.RoutesAll,
+		Latency:   faults.Latency{Uniform: faults.Uniform{Min: ms(1), Max: ms(5)}, Tail: faults.Tail{Fraction: 0.01, Latency: ms(200)}},
 		Errors:    map[int]float64{500: 0.01, 503: 0.02, 429: 0.03},
-		RateLimit: refserver.RateLimit{Rate: 1000, Burst: 50},
-		Stall:     refserver.Stall{Every: ms(5000), For: ms(1000)},
+		RateLimit: faults.RateLimit{Rate: units.Rate{PerSecond: 1000}, Burst: 50},
+		Stall:     faults.Stall{Every: ms(5000), For: ms(1000)},
 		Reset:     0.001, Close: 0.002,
-		SlowBody: refserver.SlowBody{Probability: 0.01, Delay: ms(500)},
-		Bad:      refserver.Bad{WrongStatus: 0.1, BadErrorBody: 0.2},
+		SlowBody: faults.SlowBody{Probability: 0.01, Delay: ms(500)},
+		Bad:      faults.Bad{WrongStatus: 0.1, BadErrorBody: 0.2},
 	}, o.faults)
 	assert.Equal(t, defaultServeAddr, o.addr)
 
 	o, err = parseServeFlags([]string{"--tail", "0.5:1s", "--latency", "lognormal:2ms,0.5,1s"}, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, refserver.Latency{LogNormal: refserver.LogNormal{Median: ms(2), Sigma: 0.5, Max: ms(1000)},
-		Tail: refserver.Tail{Fraction: 0.5, Latency: ms(1000)}}, o.faults.Latency, "the tail survives a later --latency")
+	assert.Equal(t, faults.Latency{LogNormal: faults.LogNormal{Median: ms(2), Sigma: 0.5, Max: ms(1000)},
+		Tail: faults.Tail{Fraction: 0.5, Latency: ms(1000)}}, o.faults.Latency, "the tail survives a later --latency")
 
 	faultsFile := filepath.Join(t.TempDir(), "faults.yaml")
 	require.NoError(t, os.WriteFile(faultsFile, []byte("latency: {fixed: 2ms}\nerrors: {500: 0.5}\n"), 0o600))
@@ -211,6 +217,21 @@ func TestServeUsageErrors(t *testing.T) {
 		require.Error(t, err, name)
 		assert.Equal(t, exitUsage, exitCode(err), "%s: %v", name, err)
 	}
+}
+
+// TestServeFaultsFileErrors: a bad --faults file is a usage error whose
+// every line names the file, line and column of its problem.
+func TestServeFaultsFileErrors(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "faults.yaml")
+	require.NoError(t, os.WriteFile(file, []byte("latency:\n  fixd: 2ms\nerrors: {500: 0.7, 503: 0.6}\nreset: often\n"), 0o600))
+	err := runServe(t.Context(), []string{"--addr", "127.0.0.1:0", "--faults", file}, io.Discard, io.Discard)
+	require.Error(t, err)
+	assert.Equal(t, exitUsage, exitCode(err))
+	assert.Equal(t, strings.Join([]string{
+		file + `:2:3: unknown key "fixd" in latency; allowed: fixed, uniform, lognormal, tail (did you mean "fixed"?)`,
+		file + `:3:1: errors: the probabilities add up to 1.3, above 1`,
+		file + `:4:8: reset: "often" is not a number; a probability is a number from 0 to 1, e.g. 0.01`,
+	}, "\n"), err.Error())
 }
 
 func TestServeNeverPrintsPassword(t *testing.T) {

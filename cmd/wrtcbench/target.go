@@ -10,8 +10,7 @@ import (
 	"net/url"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/refserver"
 	"github.com/wrtcbench/wrtcbench/internal/scenarios"
 )
@@ -24,7 +23,7 @@ type target struct {
 	// faults what it injects during the measured phase only: setup and
 	// teardown go through a faultless server.
 	embedded *refserver.Server
-	faults   refserver.Faults
+	faults   faults.Faults
 }
 
 // resolveTarget starts the embedded reference API when the scenario asks for
@@ -36,14 +35,8 @@ func resolveTarget(s *scenarios.Scenario) (*target, error) {
 		return t, nil
 	}
 	cfg := refserver.Config{Seed: int64(s.Load.Seed)}
-	if n := s.Target.Embedded; n != nil {
-		data, err := yaml.Marshal(n)
-		if err == nil {
-			t.faults, err = refserver.DecodeFaultsYAML(data)
-		}
-		if err != nil {
-			return nil, usagef("%s:%d: target.embedded: %v", s.File, n.Line, err)
-		}
+	if f := s.Target.Embedded; f != nil {
+		t.faults = *f // decoded and checked with the rest of the file
 	}
 	if t.account == "" {
 		t.account = refserver.DefaultAccount

@@ -5,6 +5,7 @@
 // It owns the display only. It reads the figures it shows from a Snapshot
 // function that the caller passes in and that the package polls; it never
 // computes a figure itself, and it writes no credential because it is given
-// none. Every goroutine it starts stops in Close (or Wait), which callers
+// none. Its numbers are written by package units' formatters, like the
+// report's. Every goroutine it starts stops in Close (or Wait), which callers
 // defer.
 package progress

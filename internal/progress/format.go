@@ -5,13 +5,12 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // line is the Lines-mode line of a running scenario, e.g.
 //
-//	[  10s/30s] smoke: 99.8/s of 100.0/s, in flight 3, completed 998, errors 0, violations 2, p50 1.07ms, p99 3.20ms
+//	[  10s/30s] smoke: 99.8/s of 100.0/s, in flight 3, completed 998, errors 0, violations 2, p50 1.07ms, p99 13.2ms
 func line(name string, s *Snapshot) string {
 	return "[" + clock(s) + "] " + name + phase(s) + ": " + figures(s)
 }
@@ -43,11 +42,11 @@ func clock(s *Snapshot) string {
 // figures formats the rates, counts and latencies of a snapshot for a line.
 func figures(s *Snapshot) string {
 	return strings.Join([]string{
-		fmtRate(s.AchievedRate) + " of " + fmtRate(s.TargetRate),
+		units.FormatPerSecond(s.AchievedRate) + " of " + units.FormatPerSecond(s.TargetRate),
 		"in flight " + itoa(s.InFlight),
-		"completed " + fmtCount(s.Completed),
-		"errors " + fmtCount(s.Errors),
-		"violations " + fmtCount(s.Violations),
+		"completed " + units.FormatCount(s.Completed),
+		"errors " + units.FormatCount(s.Errors),
+		"violations " + units.FormatCount(s.Violations),
 		"p50 " + fmtLatency(s.P50),
 		"p99 " + fmtLatency(s.P99),
 	}, ", ")
@@ -59,11 +58,11 @@ func barFigures(s *Snapshot) string {
 		return ""
 	}
 	return strings.Join([]string{
-		strings.TrimSuffix(fmtRate(s.AchievedRate), "/s") + " of " + fmtRate(s.TargetRate),
+		strings.TrimSuffix(units.FormatPerSecond(s.AchievedRate), "/s") + " of " + units.FormatPerSecond(s.TargetRate),
 		"inflight " + itoa(s.InFlight),
-		"done " + fmtCount(s.Completed),
-		"err " + fmtCount(s.Errors),
-		"viol " + fmtCount(s.Violations),
+		"done " + units.FormatCount(s.Completed),
+		"err " + units.FormatCount(s.Errors),
+		"viol " + units.FormatCount(s.Violations),
 		"p50 " + fmtLatency(s.P50),
 		"p99 " + fmtLatency(s.P99),
 	}, "  ") + phase(s)
@@ -78,33 +77,14 @@ func fmtElapsed(d time.Duration) string {
 	return itoa(sec/60) + "m" + pad2(sec%60) + "s"
 }
 
-// fmtLatency formats a latency in milliseconds, e.g. "1.07ms", "250ms", "1.25s".
+// fmtLatency formats a latency as every report does ("1.07ms", "250.0ms",
+// "1.25s"), or "-" before the first answer.
 func fmtLatency(d time.Duration) string {
-	ms := float64(d) / float64(time.Millisecond)
-	switch {
-	case d == 0:
+	if d == 0 {
 		return "-"
-	case ms < 10:
-		return strconv.FormatFloat(ms, 'f', 2, 64) + "ms"
-	case ms < 1000:
-		return strconv.FormatFloat(ms, 'f', 0, 64) + "ms"
 	}
-	return strconv.FormatFloat(ms/1000, 'f', 2, 64) + "s"
+	return units.FormatDuration(d)
 }
-
-// fmtRate formats requests per second.
-func fmtRate(r float64) string {
-	if r < 10 {
-		return strconv.FormatFloat(r, 'f', 2, 64) + "/s"
-	}
-	return strconv.FormatFloat(r, 'f', 1, 64) + "/s"
-}
-
-// fmtCount formats a count with thousands separators, e.g. 12,345.
-func fmtCount(n int64) string { return counts.Sprintf("%d", n) }
-
-// counts groups digits the English way, for counts in every locale.
-var counts = message.NewPrinter(language.English)
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 

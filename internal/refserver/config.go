@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 )
 
 // DefaultAccount is the account id the server serves when Config.Accounts is empty.
@@ -46,7 +48,7 @@ type Config struct {
 	// Zero: DefaultMaxParticipantsPerSession.
 	MaxParticipantsPerSession int
 	// Faults to inject. The zero value injects nothing.
-	Faults Faults
+	Faults faults.Faults
 	// Seed seeds every random fault: the same seed gives the same fault
 	// sequence for the same order of arriving requests.
 	Seed int64

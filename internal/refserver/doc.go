@@ -4,10 +4,12 @@
 // against something local, fast and able to misbehave on purpose.
 //
 // It owns: the routes, their statuses and bodies; the in-memory sessions,
-// participants and subscriptions; fault injection (Faults); the counters of
-// what it did (Stats); and starting a loopback listener, with TLS and HTTP/2
-// when asked (Start). It does not own the contract the checker judges
-// responses against (package contract), fixtures, or load generation.
+// participants and subscriptions; fault injection (drawing and applying
+// the faults of Config.Faults); the counters of what it did (Stats); and
+// starting a loopback listener, with TLS and HTTP/2 when asked (Start). It
+// does not own the contract the checker judges responses against (package
+// contract), the fault model and its YAML (package faults), fixtures, or
+// load generation.
 //
 // # Routes
 //
@@ -73,7 +75,7 @@
 //
 // # Faults
 //
-// Faults are configured by Config.Faults (YAML shape in DecodeFaultsYAML),
+// Faults are configured by Config.Faults (a faults.Faults, with its YAML shape),
 // apply to Add Participant to Session unless Routes is "all", and are drawn
 // per request from a PCG source seeded by Config.Seed and the request's
 // arrival number, without locks. Stats counts every status sent and every

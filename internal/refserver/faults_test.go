@@ -14,116 +14,19 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wrtcbench/wrtcbench/internal/faults"
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
-func ms(n int) Duration { return Duration(time.Duration(n) * time.Millisecond) }
-
-func TestFaultsValidate(t *testing.T) {
-	cases := []struct {
-		name string
-		f    Faults
-		ok   bool
-	}{
-		{"zero", Faults{}, true},
-		{"everything", Faults{Routes: RoutesAll, Latency: Latency{LogNormal: LogNormal{Median: ms(2), Sigma: 0.5, Max: ms(100)},
-			Tail: Tail{Fraction: 0.01, Latency: ms(200)}}, Errors: map[int]float64{500: 0.01, 503: 0.02},
-			RateLimit: RateLimit{Rate: 1000, Burst: 10}, Stall: Stall{Every: ms(5000), For: ms(1000)},
-			Reset: 0.001, Close: 0.001, SlowBody: SlowBody{Probability: 0.1, Delay: ms(50)},
-			Bad: Bad{WrongStatus: 0.1, BadErrorBody: 0.1}}, true},
-		{"unknown routes", Faults{Routes: "some"}, false},
-		{"two base latencies", Faults{Latency: Latency{Fixed: ms(1), Uniform: Uniform{Max: ms(2)}}}, false},
-		{"uniform min above max", Faults{Latency: Latency{Uniform: Uniform{Min: ms(3), Max: ms(2)}}}, false},
-		{"negative fixed", Faults{Latency: Latency{Fixed: -ms(1)}}, false},
-		{"negative sigma", Faults{Latency: Latency{LogNormal: LogNormal{Median: ms(1), Sigma: -1}}}, false},
-		{"lognormal max below median", Faults{Latency: Latency{LogNormal: LogNormal{Median: ms(10), Max: ms(1)}}}, false},
-		{"tail without latency", Faults{Latency: Latency{Tail: Tail{Fraction: 0.1}}}, false},
-		{"tail fraction above 1", Faults{Latency: Latency{Tail: Tail{Fraction: 1.5, Latency: ms(1)}}}, false},
-		{"error status 302", Faults{Errors: map[int]float64{302: 0.1}}, false},
-		{"error probability above 1", Faults{Errors: map[int]float64{500: 1.1}}, false},
-		{"error probabilities add above 1", Faults{Errors: map[int]float64{500: 0.6, 503: 0.6}}, false},
-		{"negative rate", Faults{RateLimit: RateLimit{Rate: -1}}, false},
-		{"burst without rate", Faults{RateLimit: RateLimit{Burst: 3}}, false},
-		{"stall for not below every", Faults{Stall: Stall{Every: ms(1000), For: ms(1000)}}, false},
-		{"stall every without for", Faults{Stall: Stall{Every: ms(1000)}}, false},
-		{"reset plus close above 1", Faults{Reset: 0.6, Close: 0.6}, false},
-		{"slow body without delay", Faults{SlowBody: SlowBody{Probability: 0.5}}, false},
-		{"wrong status probability negative", Faults{Bad: Bad{WrongStatus: -0.1}}, false},
-	}
-	for _, tc := range cases {
-		err := tc.f.Validate()
-		if tc.ok {
-			assert.NoError(t, err, tc.name)
-		} else {
-			assert.Error(t, err, tc.name)
-		}
-	}
-}
-
-func TestDecodeFaultsYAML(t *testing.T) {
-	f, err := DecodeFaultsYAML([]byte(`
-routes: all
-latency:
-  uniform: {min: 1ms, max: 5ms}
-  tail: {fraction: 0.01, latency: 200ms}
-errors: {500: 0.01, 503: 0.02}
-rate_limit: {rate: 60000/m, burst: 100}
-stall: {every: 5s, for: 1s}
-reset: 0.001
-close: 0.002
-slow_body: {probability: 0.01, delay: 500ms}
-bad: {wrong_status: 0.01, bad_error_body: 0.02}
-`))
-	require.NoError(t, err)
-	assert.Equal(t, Faults{
-		Routes:    RoutesAll,
-		Latency:   Latency{Uniform: Uniform{Min: ms(1), Max: ms(5)}, Tail: Tail{Fraction: 0.01, Latency: ms(200)}},
-		Errors:    map[int]float64{500: 0.01, 503: 0.02},
-		RateLimit: RateLimit{Rate: 1000, Burst: 100},
-		Stall:     Stall{Every: ms(5000), For: ms(1000)},
-		Reset:     0.001, Close: 0.002,
-		SlowBody: SlowBody{Probability: 0.01, Delay: ms(500)},
-		Bad:      Bad{WrongStatus: 0.01, BadErrorBody: 0.02},
-	}, f)
-
-	f, err = DecodeFaultsYAML([]byte("latency: {lognormal: {median: 2ms, sigma: 0.5}}\n"))
-	require.NoError(t, err)
-	assert.Equal(t, LogNormal{Median: ms(2), Sigma: 0.5}, f.Latency.LogNormal)
-
-	f, err = DecodeFaultsYAML(nil)
-	require.NoError(t, err, "an empty block is no faults")
-	assert.False(t, f.Enabled())
-
-	for name, doc := range map[string]string{
-		"unknown key":        "latncy: {fixed: 1ms}\n",
-		"unknown nested key": "latency: {fixed: 1ms, jitter: 2ms}\n",
-		"bad duration":       "latency: {fixed: 2}\n",
-		"bad rate":           "rate_limit: {rate: fast}\n",
-		"invalid value":      "reset: 1.5\n",
-		"duration as a map":  "latency: {fixed: {ms: 2}}\n",
-	} {
-		_, err := DecodeFaultsYAML([]byte(doc))
-		assert.Error(t, err, name)
-	}
-}
-
-func TestParseRate(t *testing.T) {
-	for in, want := range map[string]Rate{"100": 100, "100/s": 100, "60/m": 1, "0.5/s": 0.5, "3600/h": 1} {
-		got, err := ParseRate(in)
-		require.NoError(t, err, in)
-		assert.InDelta(t, float64(want), float64(got), 1e-9, in)
-	}
-	for _, in := range []string{"", "x/s", "10/d", "-1/s"} {
-		_, err := ParseRate(in)
-		assert.Error(t, err, in)
-	}
-}
+func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 
 // TestPlanDeterministic: the same seed gives the same decisions in the same
 // order, another seed other decisions, and the frequencies match the
 // configured probabilities.
 func TestPlanDeterministic(t *testing.T) {
-	f := Faults{Errors: map[int]float64{500: 0.1, 503: 0.2}, Reset: 0.05, Close: 0.05,
-		Latency: Latency{Uniform: Uniform{Min: ms(1), Max: ms(3)}, Tail: Tail{Fraction: 0.1, Latency: ms(100)}}}
+	f := faults.Faults{Errors: map[int]float64{500: 0.1, 503: 0.2}, Reset: 0.05, Close: 0.05,
+		Latency: faults.Latency{Uniform: faults.Uniform{Min: ms(1), Max: ms(3)}, Tail: faults.Tail{Fraction: 0.1, Latency: ms(100)}}}
 	const n = 20000
 	draw := func(seed int64) []plan {
 		in := newInjector(f, seed, time.Now())
@@ -174,7 +77,7 @@ func TestPlanDeterministic(t *testing.T) {
 }
 
 func TestLogNormalMedian(t *testing.T) {
-	in := newInjector(Faults{Latency: Latency{LogNormal: LogNormal{Median: ms(10), Sigma: 1, Max: ms(100)}}}, 7, time.Now())
+	in := newInjector(faults.Faults{Latency: faults.Latency{LogNormal: faults.LogNormal{Median: ms(10), Sigma: 1, Max: ms(100)}}}, 7, time.Now())
 	below := 0
 	const n = 10000
 	for range n {
@@ -189,7 +92,7 @@ func TestLogNormalMedian(t *testing.T) {
 
 func TestStallWaitArithmetic(t *testing.T) {
 	start := time.Unix(1000, 0)
-	in := newInjector(Faults{Stall: Stall{Every: ms(5000), For: ms(1000)}}, 0, start)
+	in := newInjector(faults.Faults{Stall: faults.Stall{Every: ms(5000), For: ms(1000)}}, 0, start)
 	for _, tc := range []struct{ at, want time.Duration }{
 		{0, 0}, {3999 * time.Millisecond, 0}, {4 * time.Second, time.Second},
 		{4500 * time.Millisecond, 500 * time.Millisecond}, {5 * time.Second, 0}, {9500 * time.Millisecond, 500 * time.Millisecond},
@@ -202,7 +105,7 @@ func TestStallWaitArithmetic(t *testing.T) {
 // a request arriving 4.6s in waits until 5s exactly.
 func TestStallHoldsRequests(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		rs, err := New(Config{Faults: Faults{Stall: Stall{Every: ms(5000), For: ms(1000)}}})
+		rs, err := New(Config{Faults: faults.Faults{Stall: faults.Stall{Every: ms(5000), For: ms(1000)}}})
 		require.NoError(t, err)
 		time.Sleep(4600 * time.Millisecond)
 		start := time.Now()
@@ -221,7 +124,7 @@ func TestStallHoldsRequests(t *testing.T) {
 func TestLatencyFixed(t *testing.T) {
 	e := newEnv(t, Config{})
 	w := newWorld(e)
-	require.NoError(t, e.rs.SetFaults(Faults{Latency: Latency{Fixed: ms(50)}}))
+	require.NoError(t, e.rs.SetFaults(faults.Faults{Latency: faults.Latency{Fixed: ms(50)}}))
 	start := time.Now()
 	r := e.do(request{method: "PUT", path: "sessions/" + w.s + "/participants/" + e.participant()})
 	require.Equal(t, 204, r.status)
@@ -232,7 +135,7 @@ func TestLatencyFixed(t *testing.T) {
 func TestErrorsAlways(t *testing.T) {
 	e := newEnv(t, Config{})
 	w := newWorld(e)
-	require.NoError(t, e.rs.SetFaults(Faults{Errors: map[int]float64{503: 1}}))
+	require.NoError(t, e.rs.SetFaults(faults.Faults{Errors: map[int]float64{503: 1}}))
 	r := e.do(request{method: "PUT", path: "sessions/" + w.s + "/participants/" + e.participant()})
 	require.Equal(t, 503, r.status)
 	assert.Equal(t, "1", r.header.Get("Retry-After"))
@@ -246,7 +149,7 @@ func TestErrorsAlways(t *testing.T) {
 // TestErrorsSeeded compares the client's count of injected statuses with the
 // server's Stats and with the plan a fresh injector predicts for the seed.
 func TestErrorsSeeded(t *testing.T) {
-	f := Faults{Errors: map[int]float64{500: 0.2, 503: 0.1}}
+	f := faults.Faults{Errors: map[int]float64{500: 0.2, 503: 0.1}}
 	e := newEnv(t, Config{Seed: 99})
 	w := newWorld(e)
 	sub := e.participant()
@@ -279,7 +182,7 @@ func TestErrorsSeeded(t *testing.T) {
 }
 
 func TestRoutesAll(t *testing.T) {
-	e := newEnv(t, Config{Faults: Faults{Routes: RoutesAll, Errors: map[int]float64{500: 1}}})
+	e := newEnv(t, Config{Faults: faults.Faults{Routes: faults.RoutesAll, Errors: map[int]float64{500: 1}}})
 	r := e.do(request{method: "POST", path: "sessions"})
 	assert.Equal(t, 500, r.status)
 	requireErrorBody(t, r)
@@ -290,7 +193,7 @@ func TestRateLimit(t *testing.T) {
 	e := newEnv(t, Config{})
 	w := newWorld(e)
 	sub := e.participant()
-	require.NoError(t, e.rs.SetFaults(Faults{RateLimit: RateLimit{Rate: 0.1, Burst: 2}}))
+	require.NoError(t, e.rs.SetFaults(faults.Faults{RateLimit: faults.RateLimit{Rate: units.Rate{PerSecond: 0.1}, Burst: 2}}))
 	path := "sessions/" + w.s + "/participants/" + sub
 	require.Equal(t, 204, e.do(request{method: "PUT", path: path}).status, "burst token 1")
 	require.Equal(t, 204, e.do(request{method: "PUT", path: path}).status, "burst token 2")
@@ -309,7 +212,7 @@ func TestRateLimit(t *testing.T) {
 
 func TestWorldSurvivesRateLimit(t *testing.T) {
 	// newWorld requires 204 for every seat; this checks the limiter passes a burst.
-	e := newEnv(t, Config{Faults: Faults{RateLimit: RateLimit{Rate: 1000, Burst: 5}}})
+	e := newEnv(t, Config{Faults: faults.Faults{RateLimit: faults.RateLimit{Rate: units.Rate{PerSecond: 1000}, Burst: 5}}})
 	newWorld(e)
 	assert.Zero(t, e.rs.Stats().Faults[FaultRateLimit])
 }
@@ -334,7 +237,7 @@ func rawPut(t *testing.T, e *env, path string) error {
 }
 
 func TestConnectionReset(t *testing.T) {
-	e := newEnv(t, Config{Faults: Faults{Reset: 1}})
+	e := newEnv(t, Config{Faults: faults.Faults{Reset: 1}})
 	s, p := e.session(), e.participant()
 	err := rawPut(t, e, "sessions/"+s+"/participants/"+p)
 	require.Error(t, err)
@@ -343,7 +246,7 @@ func TestConnectionReset(t *testing.T) {
 }
 
 func TestConnectionClose(t *testing.T) {
-	e := newEnv(t, Config{Faults: Faults{Close: 1}})
+	e := newEnv(t, Config{Faults: faults.Faults{Close: 1}})
 	s, p := e.session(), e.participant()
 	err := rawPut(t, e, "sessions/"+s+"/participants/"+p)
 	require.Error(t, err)
@@ -355,7 +258,7 @@ func TestConnectionClose(t *testing.T) {
 
 func TestSlowBody(t *testing.T) {
 	const delay = 100 * time.Millisecond
-	e := newEnv(t, Config{Faults: Faults{Errors: map[int]float64{500: 1}, SlowBody: SlowBody{Probability: 1, Delay: Duration(delay)}}})
+	e := newEnv(t, Config{Faults: faults.Faults{Errors: map[int]float64{500: 1}, SlowBody: faults.SlowBody{Probability: 1, Delay: delay}}})
 	s, p := e.session(), e.participant()
 	req, err := http.NewRequest("PUT", e.url("sessions/"+s+"/participants/"+p), nil)
 	require.NoError(t, err)
@@ -374,7 +277,7 @@ func TestSlowBody(t *testing.T) {
 
 func TestBadModes(t *testing.T) {
 	t.Run("wrong_status", func(t *testing.T) {
-		e := newEnv(t, Config{Faults: Faults{Bad: Bad{WrongStatus: 1}}})
+		e := newEnv(t, Config{Faults: faults.Faults{Bad: faults.Bad{WrongStatus: 1}}})
 		s, p := e.session(), e.participant()
 		r := e.do(request{method: "PUT", path: "sessions/" + s + "/participants/" + p})
 		assert.Equal(t, 200, r.status)
@@ -384,7 +287,7 @@ func TestBadModes(t *testing.T) {
 		assert.Equal(t, map[int]uint64{200: 1}, e.rs.Stats().AddParticipant)
 	})
 	t.Run("bad_error_body", func(t *testing.T) {
-		e := newEnv(t, Config{Faults: Faults{Bad: Bad{BadErrorBody: 1}}})
+		e := newEnv(t, Config{Faults: faults.Faults{Bad: faults.Bad{BadErrorBody: 1}}})
 		s, p := e.session(), e.participant()
 		r := e.do(request{method: "PUT", path: "sessions/" + s + "/participants/" + p, body: `{"sessionId":`})
 		assert.Equal(t, 400, r.status)

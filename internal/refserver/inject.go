@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 )
 
 // connFault is what a plan does to the connection instead of answering.
@@ -35,7 +37,7 @@ type plan struct {
 // its own PCG source from (Config.Seed, number), so request n gets the same
 // decisions on every run with the same seed.
 type injector struct {
-	f         Faults
+	f         faults.Faults
 	seed      uint64
 	allRoutes bool
 	start     time.Time
@@ -45,13 +47,13 @@ type injector struct {
 	cum       []float64     // cumulative probabilities aligned with codes
 }
 
-func newInjector(f Faults, seed int64, start time.Time) *injector {
-	in := &injector{f: f, seed: uint64(seed), allRoutes: f.Routes == RoutesAll, start: start}
-	if f.RateLimit.Rate > 0 {
-		in.limiter = rate.NewLimiter(rate.Limit(f.RateLimit.Rate.PerSecond()), f.RateLimit.burst())
+func newInjector(f faults.Faults, seed int64, start time.Time) *injector {
+	in := &injector{f: f, seed: uint64(seed), allRoutes: f.Routes == faults.RoutesAll, start: start}
+	if f.RateLimit.Rate.PerSecond > 0 {
+		in.limiter = rate.NewLimiter(rate.Limit(f.RateLimit.Rate.PerSecond), f.RateLimit.BucketSize())
 	}
 	sum := 0.0
-	for _, c := range f.errorStatuses() {
+	for _, c := range f.ErrorStatuses() {
 		sum += f.Errors[c]
 		in.codes = append(in.codes, c)
 		in.cum = append(in.cum, sum)
@@ -82,7 +84,7 @@ func (in *injector) plan() plan {
 	l := in.f.Latency
 	switch {
 	case l.Fixed > 0:
-		p.delay = l.Fixed.D()
+		p.delay = l.Fixed
 	case l.Uniform.Max > 0:
 		lo, hi := float64(l.Uniform.Min), float64(l.Uniform.Max)
 		p.delay = time.Duration(lo + u[0]*(hi-lo))
@@ -98,7 +100,7 @@ func (in *injector) plan() plan {
 	}
 	p.base = p.delay > 0
 	if u[2] < l.Tail.Fraction {
-		p.delay += l.Tail.Latency.D()
+		p.delay += l.Tail.Latency
 		p.tail = true
 	}
 	switch {
@@ -116,7 +118,7 @@ func (in *injector) plan() plan {
 	p.wrongStatus = u[5] < in.f.Bad.WrongStatus
 	p.badErrorBody = u[6] < in.f.Bad.BadErrorBody
 	if u[7] < in.f.SlowBody.Probability {
-		p.slowBody = in.f.SlowBody.Delay.D()
+		p.slowBody = in.f.SlowBody.Delay
 	}
 	return p
 }
@@ -125,7 +127,7 @@ func (in *injector) plan() plan {
 // current stall to end, or 0 outside stalls. With period E and stall length
 // F, elapsed time t is stalled when t mod E >= E-F; the wait is E - t mod E.
 func (in *injector) stallWait(now time.Time) time.Duration {
-	every, length := in.f.Stall.Every.D(), in.f.Stall.For.D()
+	every, length := in.f.Stall.Every, in.f.Stall.For
 	if every <= 0 {
 		return 0
 	}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 )
 
 func TestGatewayForbidden(t *testing.T) {
@@ -169,7 +171,7 @@ func TestConfigValidate(t *testing.T) {
 		{"colon in user name", Config{Accounts: []Account{{"1", "a:b", "x"}}}, false},
 		{"empty password", Config{Accounts: []Account{{"1", "a", ""}}}, false},
 		{"negative limit", Config{MaxParticipantsPerSession: -1}, false},
-		{"bad faults", Config{Faults: Faults{Reset: 2}}, false},
+		{"bad faults", Config{Faults: faults.Faults{Reset: 2}}, false},
 	}
 	for _, tc := range cases {
 		err := tc.cfg.Validate()

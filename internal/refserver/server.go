@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 )
 
 // BasePath is the path prefix of every route, as in the API's base URL.
@@ -80,7 +82,7 @@ func (s *Server) routes() []route {
 // draws restarts at zero; the stall schedule keeps its origin at New. A
 // typical use: start clean, set up fixtures, then switch faults on for the
 // measured phase.
-func (s *Server) SetFaults(f Faults) error {
+func (s *Server) SetFaults(f faults.Faults) error {
 	if err := f.Validate(); err != nil {
 		return fmt.Errorf("refserver: faults: %w", err)
 	}
@@ -88,7 +90,7 @@ func (s *Server) SetFaults(f Faults) error {
 	return nil
 }
 
-func (s *Server) installFaults(f Faults) {
+func (s *Server) installFaults(f faults.Faults) {
 	if !f.Enabled() {
 		s.inj.Store(nil)
 		return

@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 )
 
 func TestStartPlain(t *testing.T) {
@@ -93,7 +95,7 @@ func TestResetOverHTTP2(t *testing.T) {
 	run, err := Start(t.Context(), Config{}, "", true)
 	require.NoError(t, err)
 	defer run.Close()
-	require.NoError(t, run.Server.SetFaults(Faults{Reset: 1}))
+	require.NoError(t, run.Server.SetFaults(faults.Faults{Reset: 1}))
 	pool := x509.NewCertPool()
 	require.True(t, pool.AppendCertsFromPEM(run.CACertPEM))
 	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}
@@ -107,12 +109,12 @@ func TestResetOverHTTP2(t *testing.T) {
 }
 
 func TestSetFaults(t *testing.T) {
-	e := newEnv(t, Config{Faults: Faults{Errors: map[int]float64{500: 1}}})
+	e := newEnv(t, Config{Faults: faults.Faults{Errors: map[int]float64{500: 1}}})
 	s, p := e.session(), e.participant()
 	path := "sessions/" + s + "/participants/" + p
 	require.Equal(t, 500, e.do(request{method: "PUT", path: path}).status)
-	require.Error(t, e.rs.SetFaults(Faults{Close: -1}))
+	require.Error(t, e.rs.SetFaults(faults.Faults{Close: -1}))
 	require.Equal(t, 500, e.do(request{method: "PUT", path: path}).status, "a rejected SetFaults changes nothing")
-	require.NoError(t, e.rs.SetFaults(Faults{}))
+	require.NoError(t, e.rs.SetFaults(faults.Faults{}))
 	require.Equal(t, 204, e.do(request{method: "PUT", path: path}).status)
 }

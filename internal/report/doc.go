@@ -13,5 +13,6 @@
 // It does not send requests, pace load or parse scenario files, and it does
 // not know the threshold grammar: a threshold is a Gate (package threshold
 // implements it) evaluated on the finished report. It reads runner.Results
-// and the Meta the command hands it, and nothing else.
+// and the Meta the command hands it, and nothing else. Its numbers are
+// written by package units' formatters, as the progress line's are.
 package report

@@ -9,10 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
-
 	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // OutputFormat names one rendering of a report. (Report.Format, a string
@@ -251,79 +249,9 @@ func resultWord(r *Report) string {
 	return strings.ToUpper(string(r.Outcome))
 }
 
-// fmtMs formats a time in milliseconds with a precision that suits its size.
-func fmtMs(ms float64) string {
-	switch a := math.Abs(ms); {
-	case math.IsNaN(ms) || math.IsInf(ms, 0):
-		return "-"
-	case a == 0:
-		return "0"
-	case a < 10:
-		return strconv.FormatFloat(ms, 'f', 2, 64)
-	case a < 1000:
-		return strconv.FormatFloat(ms, 'f', 1, 64)
-	}
-	return strconv.FormatFloat(ms, 'f', 0, 64)
-}
-
-// fmtDur formats a time in milliseconds with its unit, e.g. "4.10ms" or "1.25s".
-func fmtDur(ms float64) string {
-	if math.Abs(ms) >= 1000 {
-		return strconv.FormatFloat(ms/1000, 'f', 2, 64) + "s"
-	}
-	return fmtMs(ms) + "ms"
-}
-
-// fmtRate formats requests per second.
-func fmtRate(rps float64) string {
-	switch {
-	case rps == 0:
-		return "0/s"
-	case math.Abs(rps) < 10:
-		return strconv.FormatFloat(rps, 'f', 2, 64) + "/s"
-	}
-	return strconv.FormatFloat(rps, 'f', 1, 64) + "/s"
-}
-
-// fmtSeconds formats a duration in seconds, e.g. "30.0s" or "2m05.0s".
-func fmtSeconds(s float64) string {
-	if s >= 60 {
-		m := math.Floor(s / 60)
-		return fmt.Sprintf("%.0fm%04.1fs", m, s-m*60)
-	}
-	return strconv.FormatFloat(s, 'f', 1, 64) + "s"
-}
-
-// fmtPct formats part/whole as a percentage, or "-" when whole is zero.
-func fmtPct(part, whole int64) string {
-	if whole == 0 {
-		return "-"
-	}
-	return fmtFrac(float64(part) / float64(whole))
-}
-
-// fmtFrac formats a fraction (0..1) as a percentage.
-func fmtFrac(f float64) string {
-	p := f * 100
-	switch {
-	case p == 0 || p == 100:
-		return strconv.FormatFloat(p, 'f', 0, 64) + "%"
-	case p < 0.1:
-		return strconv.FormatFloat(p, 'f', 3, 64) + "%"
-	}
-	return strconv.FormatFloat(p, 'f', 1, 64) + "%"
-}
-
-// fmtCount formats a count with thousands separators, e.g. 12,345.
-func fmtCount(n int64) string { return counts.Sprintf("%d", n) }
-
-// counts groups digits the English way, for counts in every locale.
-var counts = message.NewPrinter(language.English)
-
-// fmtThresholdValue formats the measured value of a threshold in its unit:
-// milliseconds, a percentage, requests per second or a count. A report
-// written before thresholds carried their unit gets it from the metric's
-// name.
+// fmtThresholdValue formats the measured value of a threshold in the unit
+// its metric implies: milliseconds for latency, service and lag, a
+// percentage for error_rate, requests per second for rate, a count otherwise.
 func fmtThresholdValue(t Threshold) string {
 	if t.Error != "" {
 		return "n/a"
@@ -338,14 +266,14 @@ func fmtThresholdValue(t Threshold) string {
 	}
 	switch unit {
 	case "ms":
-		return fmtDur(t.Value)
+		return units.FormatDurationMs(t.Value)
 	case "fraction":
-		return fmtFrac(t.Value)
+		return units.FormatPercent(t.Value)
 	case "/s":
-		return fmtRate(t.Value)
+		return units.FormatPerSecond(t.Value)
 	}
 	if t.Value == math.Trunc(t.Value) && math.Abs(t.Value) < 1e15 {
-		return fmtCount(int64(t.Value))
+		return units.FormatCount(int64(t.Value))
 	}
 	return strconv.FormatFloat(t.Value, 'g', 6, 64)
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 //go:embed html.tmpl
@@ -17,9 +19,9 @@ var htmlFS embed.FS
 
 // htmlTemplate is report.html's template, parsed once.
 var htmlTemplate = template.Must(template.New("html.tmpl").Funcs(template.FuncMap{
-	"fmtCount":   fmtCount,
-	"fmtDur":     fmtDur,
-	"fmtSeconds": fmtSeconds,
+	"fmtCount":   units.FormatCount,
+	"fmtDur":     units.FormatDurationMs,
+	"fmtSeconds": units.FormatSeconds,
 }).ParseFS(htmlFS, "html.tmpl"))
 
 // RenderHTML writes report.html: one self-contained page (inline CSS and
@@ -167,14 +169,14 @@ func newHTMLPage(r *Report) *htmlPage {
 	}
 	p.StatusRows = htmlStatuses(r.Status)
 	for _, k := range mapKeysSorted(r.TransportErrors) {
-		p.Transport = append(p.Transport, htmlStatus{Code: k, Count: fmtCount(r.TransportErrors[k]),
-			Share: fmtPct(r.TransportErrors[k], r.Requests.Sent)})
+		p.Transport = append(p.Transport, htmlStatus{Code: k, Count: units.FormatCount(r.TransportErrors[k]),
+			Share: units.FormatShare(r.TransportErrors[k], r.Requests.Sent)})
 	}
 	vIndex := map[[2]string]string{}
 	for i, v := range r.Violations {
 		hv := htmlViolation{
 			ID: "v" + strconv.Itoa(i+1), Check: v.Check, Case: v.Case, Status: statusLabel(v.Status),
-			Count: fmtCount(v.Count), Message: v.Message, Curl: v.Curl, StatusText: "no response",
+			Count: units.FormatCount(v.Count), Message: v.Message, Curl: v.Curl, StatusText: "no response",
 			ExamplesLabel: pluralize(len(v.Examples), "kept example", "kept examples"),
 		}
 		if v.Status != 0 {
@@ -185,7 +187,7 @@ func newHTMLPage(r *Report) *htmlPage {
 			if e.Error != "" {
 				d = e.Error
 			}
-			hv.Examples = append(hv.Examples, htmlExample{Seq: strconv.FormatUint(e.Seq, 10), At: fmtDur(e.AtMs),
+			hv.Examples = append(hv.Examples, htmlExample{Seq: strconv.FormatUint(e.Seq, 10), At: units.FormatDurationMs(e.AtMs),
 				Status: statusLabel(e.Status), Detail: d, Curl: e.Curl})
 		}
 		p.Violations = append(p.Violations, hv)
@@ -196,14 +198,14 @@ func newHTMLPage(r *Report) *htmlPage {
 	for _, c := range r.Cases {
 		failed := caseFailed(c)
 		p.Cases = append(p.Cases, htmlCase{
-			Name: c.Name, Expected: fmtInts(c.Expected, "-"), Requests: fmtCount(c.Requests), Completed: fmtCount(c.Completed),
-			P50: fmtMs(c.LatencyMs.P50), P99: fmtMs(c.LatencyMs.P99), Max: fmtMs(c.LatencyMs.Max),
-			Failed: fmtCount(failed), Bad: failed > 0, Bar: htmlStatuses(c.Status),
+			Name: c.Name, Expected: fmtInts(c.Expected, "-"), Requests: units.FormatCount(c.Requests), Completed: units.FormatCount(c.Completed),
+			P50: units.FormatMs(c.LatencyMs.P50), P99: units.FormatMs(c.LatencyMs.P99), Max: units.FormatMs(c.LatencyMs.Max),
+			Failed: units.FormatCount(failed), Bad: failed > 0, Bar: htmlStatuses(c.Status),
 		})
 		row := htmlMatrixRow{Case: c.Name}
 		for _, name := range p.Checks {
 			n, ok := c.Checks[name]
-			cell := htmlCell{Applied: ok && n.Passed+n.Failed > 0, Passed: fmtCount(n.Passed), Failed: fmtCount(n.Failed), Bad: n.Failed > 0}
+			cell := htmlCell{Applied: ok && n.Passed+n.Failed > 0, Passed: units.FormatCount(n.Passed), Failed: units.FormatCount(n.Failed), Bad: n.Failed > 0}
 			if cell.Bad {
 				cell.Link = vIndex[[2]string{c.Name, name}]
 			}
@@ -233,7 +235,7 @@ func htmlChartOf(svg string, err error) htmlChart {
 func htmlReasons(r *Report) []string {
 	var out []string
 	for _, name := range failingChecks(r) {
-		out = append(out, "check "+name+" failed "+fmtCount(r.Checks[name].Failed)+"×")
+		out = append(out, "check "+name+" failed "+units.FormatCount(r.Checks[name].Failed)+"×")
 	}
 	for _, t := range failingThresholds(r) {
 		if t.Error != "" {
@@ -249,7 +251,7 @@ func htmlReasons(r *Report) []string {
 		out = append(out, "the run was interrupted")
 	}
 	if len(out) == 0 && r.Passed {
-		out = append(out, fmtCount(int64(len(r.Checks)))+" checks and "+fmtCount(int64(len(r.Thresholds)))+" thresholds held")
+		out = append(out, units.FormatCount(int64(len(r.Checks)))+" checks and "+units.FormatCount(int64(len(r.Thresholds)))+" thresholds held")
 	}
 	return out
 }
@@ -257,9 +259,9 @@ func htmlReasons(r *Report) []string {
 // htmlFigures returns the key figures.
 func htmlFigures(r *Report) []htmlFigure {
 	l, q := r.Load, r.Requests
-	ach := htmlFigure{Label: "achieved rate", Value: fmtRate(l.AchievedRate), Sub: "target " + fmtRate(l.TargetRate)}
+	ach := htmlFigure{Label: "achieved rate", Value: units.FormatPerSecond(l.AchievedRate), Sub: "target " + units.FormatPerSecond(l.TargetRate)}
 	if l.TargetRate > 0 {
-		ach.Sub += " · " + fmtFrac(l.AchievedRate/l.TargetRate)
+		ach.Sub += " · " + units.FormatPercent(l.AchievedRate/l.TargetRate)
 		ach.Bad = l.AchievedRate < 0.95*l.TargetRate
 	}
 	var checksFailed int64
@@ -268,13 +270,13 @@ func htmlFigures(r *Report) []htmlFigure {
 	}
 	return []htmlFigure{
 		ach,
-		{Label: "requests", Value: fmtCount(q.Completed), Sub: "completed of " + fmtCount(q.Sent) + " sent"},
-		{Label: "latency p50", Value: fmtDur(r.LatencyMs.P50), Sub: "service " + fmtDur(r.ServiceMs.P50)},
-		{Label: "latency p99", Value: fmtDur(r.LatencyMs.P99), Sub: "service " + fmtDur(r.ServiceMs.P99)},
-		{Label: "latency p99.9", Value: fmtDur(r.LatencyMs.P99_9), Sub: "max " + fmtDur(r.LatencyMs.Max)},
-		{Label: "check failures", Value: fmtCount(checksFailed), Sub: pluralize(len(r.Violations), "violation kind", "violation kinds"), Bad: checksFailed > 0},
-		{Label: "transport errors", Value: fmtCount(q.TransportErrors), Sub: "dropped " + fmtCount(q.Dropped), Bad: q.TransportErrors+q.Dropped > 0},
-		{Label: "in flight", Value: fmtCount(l.MaxInFlightSeen), Sub: "max seen", Bad: l.Behind},
+		{Label: "requests", Value: units.FormatCount(q.Completed), Sub: "completed of " + units.FormatCount(q.Sent) + " sent"},
+		{Label: "latency p50", Value: units.FormatDurationMs(r.LatencyMs.P50), Sub: "service " + units.FormatDurationMs(r.ServiceMs.P50)},
+		{Label: "latency p99", Value: units.FormatDurationMs(r.LatencyMs.P99), Sub: "service " + units.FormatDurationMs(r.ServiceMs.P99)},
+		{Label: "latency p99.9", Value: units.FormatDurationMs(r.LatencyMs.P99_9), Sub: "max " + units.FormatDurationMs(r.LatencyMs.Max)},
+		{Label: "check failures", Value: units.FormatCount(checksFailed), Sub: pluralize(len(r.Violations), "violation kind", "violation kinds"), Bad: checksFailed > 0},
+		{Label: "transport errors", Value: units.FormatCount(q.TransportErrors), Sub: "dropped " + units.FormatCount(q.Dropped), Bad: q.TransportErrors+q.Dropped > 0},
+		{Label: "in flight", Value: units.FormatCount(l.MaxInFlightSeen), Sub: "max seen", Bad: l.Behind},
 	}
 }
 
@@ -283,8 +285,8 @@ func summaryCells(s Summary) []string {
 	if s.Count == 0 && s.Max == 0 {
 		return []string{"0", "-", "-", "-", "-", "-", "-", "-", "-"}
 	}
-	return []string{fmtCount(s.Count), fmtMs(s.Min), fmtMs(s.Mean), fmtMs(s.P50), fmtMs(s.P90),
-		fmtMs(s.P95), fmtMs(s.P99), fmtMs(s.P99_9), fmtMs(s.Max)}
+	return []string{units.FormatCount(s.Count), units.FormatMs(s.Min), units.FormatMs(s.Mean), units.FormatMs(s.P50), units.FormatMs(s.P90),
+		units.FormatMs(s.P95), units.FormatMs(s.P99), units.FormatMs(s.P99_9), units.FormatMs(s.Max)}
 }
 
 // htmlStatuses lists the statuses of m with their shares and colours.
@@ -300,7 +302,7 @@ func htmlStatuses(m map[string]int64) []htmlStatus {
 			share = 100 * float64(m[k]) / float64(total)
 		}
 		out = append(out, htmlStatus{
-			Code: k, Count: fmtCount(m[k]), Share: fmtPct(m[k], total),
+			Code: k, Count: units.FormatCount(m[k]), Share: units.FormatShare(m[k], total),
 			Style: template.CSS("width:" + strconv.FormatFloat(share, 'f', 2, 64) + "%;background:" + cssColor(statusColor(k, i))),
 		})
 	}

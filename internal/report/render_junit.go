@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // The JUnit XML document, in the common schema that Jenkins, GitHub and
@@ -203,15 +205,15 @@ func junitCheckFailure(check, caseName string, n Counts, vs []Violation) *junitF
 	fmt.Fprintf(&b, "%s failed on %d of %d responses of case %s\n", check, n.Failed, n.Passed+n.Failed, caseName)
 	for _, v := range vs {
 		if v.Status == 0 {
-			fmt.Fprintf(&b, "\n%s× with no response: %s\n", fmtCount(v.Count), v.Message)
+			fmt.Fprintf(&b, "\n%s× with no response: %s\n", units.FormatCount(v.Count), v.Message)
 		} else {
-			fmt.Fprintf(&b, "\n%s× with status %d: %s\n", fmtCount(v.Count), v.Status, v.Message)
+			fmt.Fprintf(&b, "\n%s× with status %d: %s\n", units.FormatCount(v.Count), v.Status, v.Message)
 		}
 		if v.Curl != "" {
 			fmt.Fprintf(&b, "  %s\n", v.Curl)
 		}
 		for _, e := range v.Examples {
-			fmt.Fprintf(&b, "  example seq %d at %s: status %s", e.Seq, fmtDur(e.AtMs), statusLabel(e.Status))
+			fmt.Fprintf(&b, "  example seq %d at %s: status %s", e.Seq, units.FormatDurationMs(e.AtMs), statusLabel(e.Status))
 			if e.Error != "" {
 				fmt.Fprintf(&b, ", error %s", e.Error)
 			}

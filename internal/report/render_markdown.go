@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // RenderMarkdown writes summary.md: the verdict, the key figures and the
@@ -120,22 +122,22 @@ func (m *mdWriter) keyFigures(r *Report) {
 	if !r.Started.IsZero() {
 		started = r.Started.UTC().Format(time.RFC3339)
 	}
-	rate := fmtRate(r.Load.TargetRate) + " → " + fmtRate(r.Load.AchievedRate)
+	rate := units.FormatPerSecond(r.Load.TargetRate) + " → " + units.FormatPerSecond(r.Load.AchievedRate)
 	if r.Load.Shape != "" {
 		rate += " (" + r.Load.Shape + ")"
 	}
 	q := r.Requests
 	rows := [][]string{
 		{"target", mdCode(r.Target)},
-		{"started", started + ", " + fmtSeconds(r.DurationS)},
+		{"started", started + ", " + units.FormatSeconds(r.DurationS)},
 		{"seed", strconv.FormatUint(r.Scenario.Seed, 10)},
 		{"rate (target → achieved)", rate},
-		{"requests", fmtCount(q.Completed) + " completed of " + fmtCount(q.Sent) + " sent (" + fmtCount(q.Scheduled) + " scheduled)"},
-		{"dropped / transport errors", fmtCount(q.Dropped) + " / " + fmtCount(q.TransportErrors)},
-		{"max in flight", fmtCount(r.Load.MaxInFlightSeen)},
+		{"requests", units.FormatCount(q.Completed) + " completed of " + units.FormatCount(q.Sent) + " sent (" + units.FormatCount(q.Scheduled) + " scheduled)"},
+		{"dropped / transport errors", units.FormatCount(q.Dropped) + " / " + units.FormatCount(q.TransportErrors)},
+		{"max in flight", units.FormatCount(r.Load.MaxInFlightSeen)},
 	}
 	if r.Shedding.Count > 0 {
-		rows = append(rows, []string{"load shedding (429/503)", fmtCount(r.Shedding.Status429) + " / " + fmtCount(r.Shedding.Status503)})
+		rows = append(rows, []string{"load shedding (429/503)", units.FormatCount(r.Shedding.Status429) + " / " + units.FormatCount(r.Shedding.Status503)})
 	}
 	m.table("lr", []string{"run", mdCode(r.Scenario.Name)}, rows)
 }
@@ -143,7 +145,7 @@ func (m *mdWriter) keyFigures(r *Report) {
 func (m *mdWriter) timing(r *Report) {
 	m.heading("Latency (ms)")
 	row := func(name string, s Summary) []string {
-		return []string{name, fmtMs(s.P50), fmtMs(s.P90), fmtMs(s.P95), fmtMs(s.P99), fmtMs(s.P99_9), fmtMs(s.Max)}
+		return []string{name, units.FormatMs(s.P50), units.FormatMs(s.P90), units.FormatMs(s.P95), units.FormatMs(s.P99), units.FormatMs(s.P99_9), units.FormatMs(s.Max)}
 	}
 	m.table("lrrrrrr", []string{"", "p50", "p90", "p95", "p99", "p99.9", "max"}, [][]string{
 		row("latency (from scheduled send)", r.LatencyMs),
@@ -173,7 +175,7 @@ func (m *mdWriter) checks(r *Report) {
 	var rows [][]string
 	for _, name := range checkOrder(r.Checks) {
 		c := r.Checks[name]
-		rows = append(rows, []string{verdictMark(c.Failed > 0), mdCode(name), fmtCount(c.Passed), fmtCount(c.Failed)})
+		rows = append(rows, []string{verdictMark(c.Failed > 0), mdCode(name), units.FormatCount(c.Passed), units.FormatCount(c.Failed)})
 	}
 	m.table("llrr", []string{"", "check", "passed", "failed"}, rows)
 }
@@ -185,7 +187,7 @@ func (m *mdWriter) violations(r *Report) {
 	m.heading("Violations")
 	var rows [][]string
 	for _, v := range r.Violations {
-		rows = append(rows, []string{mdCode(v.Check), mdCode(v.Case), statusLabel(v.Status), fmtCount(v.Count), mdCell(firstLine(v.Message))})
+		rows = append(rows, []string{mdCode(v.Check), mdCode(v.Case), statusLabel(v.Status), units.FormatCount(v.Count), mdCell(firstLine(v.Message))})
 	}
 	m.table("llrrl", []string{"check", "case", "status", "count", "message"}, rows)
 	for _, v := range r.Violations {
@@ -209,8 +211,8 @@ func (m *mdWriter) cases(r *Report) {
 	var rows [][]string
 	for _, c := range r.Cases {
 		failed := caseFailed(c)
-		rows = append(rows, []string{verdictMark(failed > 0), mdCode(c.Name), fmtInts(c.Expected, "-"), fmtCount(c.Requests),
-			fmtMs(c.LatencyMs.P50), fmtMs(c.LatencyMs.P99), fmtCount(failed), fmtStatusMix(c.Status)})
+		rows = append(rows, []string{verdictMark(failed > 0), mdCode(c.Name), fmtInts(c.Expected, "-"), units.FormatCount(c.Requests),
+			units.FormatMs(c.LatencyMs.P50), units.FormatMs(c.LatencyMs.P99), units.FormatCount(failed), fmtStatusMix(c.Status)})
 	}
 	m.table("lllrrrrl", []string{"", "case", "expected", "requests", "p50 ms", "p99 ms", "failed checks", "statuses"}, rows)
 }
@@ -226,10 +228,10 @@ func (m *mdWriter) status(r *Report) {
 	}
 	var rows [][]string
 	for _, k := range statusKeysSorted(r.Status) {
-		rows = append(rows, []string{k, fmtCount(r.Status[k]), fmtPct(r.Status[k], total)})
+		rows = append(rows, []string{k, units.FormatCount(r.Status[k]), units.FormatShare(r.Status[k], total)})
 	}
 	for _, k := range mapKeysSorted(r.TransportErrors) {
-		rows = append(rows, []string{"transport: " + mdCell(k), fmtCount(r.TransportErrors[k]), ""})
+		rows = append(rows, []string{"transport: " + mdCell(k), units.FormatCount(r.TransportErrors[k]), ""})
 	}
 	m.table("lrr", []string{"status", "count", "share"}, rows)
 }

@@ -404,21 +404,6 @@ func TestNoCredentialsInOutput(t *testing.T) {
 
 func TestHelpers(t *testing.T) {
 	for _, tc := range []struct{ got, want string }{
-		{fmtMs(0), "0"},
-		{fmtMs(1.234), "1.23"},
-		{fmtMs(12.34), "12.3"},
-		{fmtMs(1234.6), "1235"},
-		{fmtDur(4.1), "4.10ms"},
-		{fmtDur(1250), "1.25s"},
-		{fmtRate(99.8), "99.8/s"},
-		{fmtRate(0.5), "0.50/s"},
-		{fmtSeconds(30), "30.0s"},
-		{fmtSeconds(125), "2m05.0s"},
-		{fmtCount(1234567), "1,234,567"},
-		{fmtCount(-1234), "-1,234"},
-		{fmtCount(12), "12"},
-		{fmtFrac(0.0005), "0.050%"},
-		{fmtFrac(0.998), "99.8%"},
 		{fmtThresholdValue(Threshold{Expr: "error_rate < 0.1%", Value: 0.002}), "0.2%"},
 		{fmtThresholdValue(Threshold{Expr: "latency{case=x}.p99 < 1ms", Value: 3}), "3.00ms"},
 		{fmtThresholdValue(Threshold{Expr: "rate.achieved >= 95/s", Value: 99}), "99.0/s"},

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // Marks that flag an item as passed or failed in the text and Markdown renderings.
@@ -89,7 +91,7 @@ func (t *textWriter) header(r *Report) {
 	if !r.Started.IsZero() {
 		started = r.Started.UTC().Format(time.RFC3339Nano)
 	}
-	tb.row("started", started+"  duration "+fmtSeconds(r.DurationS))
+	tb.row("started", started+"  duration "+units.FormatSeconds(r.DurationS))
 	if r.Interrupted {
 		tb.row("interrupted", markFail+" the run was interrupted; figures cover what ran")
 	}
@@ -111,19 +113,19 @@ func (t *textWriter) load(r *Report) {
 	if l.Concurrency > 0 {
 		tb.row("concurrency", strconv.Itoa(l.Concurrency))
 	}
-	tb.row("target rate", fmtRate(l.TargetRate))
-	achieved := fmtRate(l.AchievedRate)
+	tb.row("target rate", units.FormatPerSecond(l.TargetRate))
+	achieved := units.FormatPerSecond(l.AchievedRate)
 	if l.TargetRate > 0 {
-		achieved += " (" + fmtFrac(l.AchievedRate/l.TargetRate) + " of target)"
+		achieved += " (" + units.FormatPercent(l.AchievedRate/l.TargetRate) + " of target)"
 	}
 	tb.row("achieved rate", achieved)
-	inflight := "max " + fmtCount(l.MaxInFlightSeen)
+	inflight := "max " + units.FormatCount(l.MaxInFlightSeen)
 	if l.MaxInFlight > 0 {
 		inflight += " (cap " + strconv.Itoa(l.MaxInFlight) + ")"
 	}
 	tb.row("in flight", inflight)
 	if l.WarmupS > 0 || r.Requests.Warmup > 0 {
-		tb.row("warm-up", fmtSeconds(l.WarmupS)+", "+fmtCount(r.Requests.Warmup)+" requests checked, not measured")
+		tb.row("warm-up", units.FormatSeconds(l.WarmupS)+", "+units.FormatCount(r.Requests.Warmup)+" requests checked, not measured")
 	}
 	if l.Late > 0 || l.Behind {
 		s := strconv.FormatUint(l.Late, 10) + " requests dispatched late"
@@ -139,24 +141,24 @@ func (t *textWriter) requests(r *Report) {
 	t.section("REQUESTS")
 	q := r.Requests
 	tb := newTextTable("l", "l", "r", "l")
-	tb.row(" ", "scheduled", fmtCount(q.Scheduled), "")
-	tb.row(" ", "sent", fmtCount(q.Sent), "")
-	tb.row(" ", "completed", fmtCount(q.Completed), fmtPct(q.Completed, q.Sent)+" of sent")
-	tb.row(failFlag(q.Dropped > 0), "dropped", fmtCount(q.Dropped), "")
+	tb.row(" ", "scheduled", units.FormatCount(q.Scheduled), "")
+	tb.row(" ", "sent", units.FormatCount(q.Sent), "")
+	tb.row(" ", "completed", units.FormatCount(q.Completed), units.FormatShare(q.Completed, q.Sent)+" of sent")
+	tb.row(failFlag(q.Dropped > 0), "dropped", units.FormatCount(q.Dropped), "")
 	var kinds []string
 	for _, k := range mapKeysSorted(r.TransportErrors) {
-		kinds = append(kinds, k+" "+fmtCount(r.TransportErrors[k]))
+		kinds = append(kinds, k+" "+units.FormatCount(r.TransportErrors[k]))
 	}
-	tb.row(failFlag(q.TransportErrors > 0), "transport errors", fmtCount(q.TransportErrors), strings.Join(kinds, ", "))
+	tb.row(failFlag(q.TransportErrors > 0), "transport errors", units.FormatCount(q.TransportErrors), strings.Join(kinds, ", "))
 	s := r.Shedding
 	shed := ""
 	if s.Count > 0 {
-		shed = "429: " + fmtCount(s.Status429) + ", 503: " + fmtCount(s.Status503)
+		shed = "429: " + units.FormatCount(s.Status429) + ", 503: " + units.FormatCount(s.Status503)
 		if s.RetryAfter > 0 {
-			shed += "; Retry-After on " + fmtCount(s.RetryAfter) + ", max " + fmtDur(s.RetryAfterMs)
+			shed += "; Retry-After on " + units.FormatCount(s.RetryAfter) + ", max " + units.FormatDurationMs(s.RetryAfterMs)
 		}
 	}
-	tb.row(" ", "load shedding", fmtCount(s.Count), shed)
+	tb.row(" ", "load shedding", units.FormatCount(s.Count), shed)
 	tb.write(t.w, "  ")
 }
 
@@ -172,7 +174,7 @@ func (t *textWriter) status(r *Report) {
 	}
 	tb := newTextTable("l", "r", "r")
 	for _, k := range statusKeysSorted(r.Status) {
-		tb.row(k, fmtCount(r.Status[k]), fmtPct(r.Status[k], total))
+		tb.row(k, units.FormatCount(r.Status[k]), units.FormatShare(r.Status[k], total))
 	}
 	tb.write(t.w, "  ")
 }
@@ -186,8 +188,8 @@ func (t *textWriter) timing(r *Report) {
 			tb.row(name, "0", "-", "-", "-", "-", "-", "-", "-", "-")
 			return
 		}
-		tb.row(name, fmtCount(s.Count), fmtMs(s.Min), fmtMs(s.Mean), fmtMs(s.P50), fmtMs(s.P90),
-			fmtMs(s.P95), fmtMs(s.P99), fmtMs(s.P99_9), fmtMs(s.Max))
+		tb.row(name, units.FormatCount(s.Count), units.FormatMs(s.Min), units.FormatMs(s.Mean), units.FormatMs(s.P50), units.FormatMs(s.P90),
+			units.FormatMs(s.P95), units.FormatMs(s.P99), units.FormatMs(s.P99_9), units.FormatMs(s.Max))
 	}
 	add("latency", r.LatencyMs)
 	add("service", r.ServiceMs)
@@ -206,9 +208,9 @@ func (t *textWriter) cases(r *Report) {
 	tb.row(" ", "case", "expect", "requests", "p50", "p99", "max", "failed", "statuses")
 	for _, c := range r.Cases {
 		failed := caseFailed(c)
-		tb.row(failFlag(failed > 0), c.Name, fmtInts(c.Expected, "-"), fmtCount(c.Requests),
-			fmtMs(c.LatencyMs.P50), fmtMs(c.LatencyMs.P99), fmtMs(c.LatencyMs.Max),
-			fmtCount(failed), fmtStatusMix(c.Status))
+		tb.row(failFlag(failed > 0), c.Name, fmtInts(c.Expected, "-"), units.FormatCount(c.Requests),
+			units.FormatMs(c.LatencyMs.P50), units.FormatMs(c.LatencyMs.P99), units.FormatMs(c.LatencyMs.Max),
+			units.FormatCount(failed), fmtStatusMix(c.Status))
 	}
 	tb.write(t.w, "  ")
 }
@@ -222,7 +224,7 @@ func (t *textWriter) checks(r *Report) {
 	tb := newTextTable("l", "l", "r", "l", "r", "l")
 	for _, name := range checkOrder(r.Checks) {
 		c := r.Checks[name]
-		tb.row(verdictMark(c.Failed > 0), name, fmtCount(c.Passed), "passed", fmtCount(c.Failed), "failed")
+		tb.row(verdictMark(c.Failed > 0), name, units.FormatCount(c.Passed), "passed", units.FormatCount(c.Failed), "failed")
 	}
 	tb.write(t.w, "  ")
 }
@@ -240,7 +242,7 @@ func (t *textWriter) violations(r *Report) {
 		if v.Status != 0 {
 			st = "status " + strconv.Itoa(v.Status)
 		}
-		t.line("  %s %s on %s: %s, %s×", markFail, v.Check, v.Case, st, fmtCount(v.Count))
+		t.line("  %s %s on %s: %s, %s×", markFail, v.Check, v.Case, st, units.FormatCount(v.Count))
 		t.line("    %s", firstLine(v.Message))
 		if v.Curl != "" {
 			t.line("    %s", v.Curl)

@@ -10,6 +10,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wrtcbench/wrtcbench/internal/faults"
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden .err files under testdata/bad")
@@ -86,6 +89,19 @@ func TestBadFilesPositions(t *testing.T) {
 		}},
 		{"bad threshold", "thresholds", []string{
 			`testdata/bad/thresholds.yaml:7:5: thresholds[2]: "latency.p99 < 250": 250 is not a duration; latency needs one with a unit, e.g. 250ms, 1.5s or 800us`,
+		}},
+		{"fault block: unknown key", "embedded_keys", []string{
+			`testdata/bad/embedded_keys.yaml:5:5: unknown key "latncy" in target.embedded; allowed: routes, latency, errors, rate_limit, stall, reset, close, slow_body, bad (did you mean "latency"?)`,
+		}},
+		{"fault block: a probability above 1", "embedded_keys", []string{
+			`testdata/bad/embedded_keys.yaml:6:19: target.embedded.errors.500: 7.5 is not a probability; use a number from 0 to 1`,
+		}},
+		{"fault block: a value of the wrong type", "embedded_keys", []string{
+			`testdata/bad/embedded_keys.yaml:8:16: target.embedded.slow_body: expected a mapping of probability, delay, got a list`,
+		}},
+		{"fault block: a rule between keys", "embedded_values", []string{
+			`testdata/bad/embedded_values.yaml:7:24: target.embedded.latency.tail.fraction: 1.5 is not a probability; use a number from 0 to 1`,
+			`testdata/bad/embedded_values.yaml:8:5: target.embedded.errors: the probabilities add up to 1.3, above 1`,
 		}},
 		{"syntax error has a line", "syntax", []string{
 			`testdata/bad/syntax.yaml:4: invalid YAML: mapping values are not allowed in this context`,
@@ -173,7 +189,7 @@ func TestFullFile(t *testing.T) {
 	assert.False(t, s.Cleanup())
 	l := s.Load
 	assert.Equal(t, []Stage{
-		{10 * time.Second, Rate{50}}, {30 * time.Second, Rate{200}}, {5 * time.Second, Rate{}},
+		{10 * time.Second, units.Rate{PerSecond: 50}}, {30 * time.Second, units.Rate{PerSecond: 200}}, {5 * time.Second, units.Rate{}},
 	}, l.Stages)
 	assert.Equal(t, 45*time.Second, l.Duration, "duration defaults to the stages' sum")
 	assert.Equal(t, 2*time.Second, l.Warmup)
@@ -208,19 +224,24 @@ func TestStaticFile(t *testing.T) {
 	assert.Equal(t, int64(1000), s.Load.Requests)
 }
 
-func TestEmbeddedBlockKeepsItsNode(t *testing.T) {
+// TestEmbeddedFaults: target.embedded is decoded with the rest of the file,
+// ${NAME} included.
+func TestEmbeddedFaults(t *testing.T) {
 	s, err := Parse("e.yaml", mustRead(t, "testdata/good/embedded.yaml"), testEnv)
 	require.NoError(t, err)
 	require.NotNil(t, s.Target.Embedded)
-	assert.Equal(t, 5, s.Target.Embedded.Line, "the node keeps its position in the file")
-	var cfg struct {
-		Latency  time.Duration `yaml:"latency"`
-		FailRate float64       `yaml:"fail_rate"`
-	}
-	require.NoError(t, s.Target.Embedded.Decode(&cfg), "an expanded plain scalar decodes by its new value")
-	assert.Equal(t, 5*time.Millisecond, cfg.Latency)
-	assert.Equal(t, 0.01, cfg.FailRate)
+	assert.Equal(t, faults.Faults{
+		Latency:   faults.Latency{Fixed: 5 * time.Millisecond, Tail: faults.Tail{Fraction: 0.01, Latency: 200 * time.Millisecond}},
+		Errors:    map[int]float64{500: 0.01, 503: 0.02},
+		RateLimit: faults.RateLimit{Rate: units.Rate{PerSecond: 1000}},
+	}, *s.Target.Embedded)
 	assert.Equal(t, "1/m", s.Load.Rate.String())
+
+	s = mustParse(t, "name: e\nload: {rate: 1, duration: 1s}\nmix: [{case: no_body}]\n")
+	assert.Nil(t, s.Target.Embedded, "absent: no faults")
+	s = mustParse(t, "name: e\ntarget: {embedded: {}}\nload: {rate: 1, duration: 1s}\nmix: [{case: no_body}]\n")
+	require.NotNil(t, s.Target.Embedded, "an empty block is given")
+	assert.False(t, s.Target.Embedded.Enabled())
 }
 
 func TestEnvExpansion(t *testing.T) {

@@ -6,8 +6,9 @@ import (
 	"time"
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/threshold"
-	"gopkg.in/yaml.v3"
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // Defaults for the keys a scenario file may leave out. ApplyDefaults fills
@@ -97,10 +98,10 @@ type Target struct {
 	TLS TLS
 	// AllowProduction must be true to send load to ProductionHost.
 	AllowProduction bool
-	// Embedded is the raw target.embedded block, configuring the in-process
-	// reference server. It is decoded by the server's own package, which keeps
-	// the node so that its errors carry file positions. Nil when absent.
-	Embedded *yaml.Node
+	// Embedded is the target.embedded block: the faults the in-process
+	// reference server injects during the measured phase. Nil when absent;
+	// it applies only when URL is Embedded.
+	Embedded *faults.Faults
 }
 
 // TLS configures how the target's certificate is checked.
@@ -161,7 +162,7 @@ type LoadSpec struct {
 	// Model is "open" (arrival rate) or "closed" (fixed concurrency); empty means DefaultModel.
 	Model string
 	// Rate is the constant arrival rate (open model, instead of Stages).
-	Rate Rate
+	Rate units.Rate
 	// Stages are linear ramps, each from the previous stage's rate (the first from 0).
 	Stages []Stage
 	// Duration is how long the load lasts; with Stages it defaults to their sum.
@@ -201,7 +202,7 @@ type Stage struct {
 	// Duration is the length of the ramp.
 	Duration time.Duration
 	// Rate is the rate reached at the end of the ramp; zero is allowed.
-	Rate Rate
+	Rate units.Rate
 }
 
 // MixEntry is one weighted case of the mix.

@@ -1,71 +1,23 @@
 package scenarios
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"net/url"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
 	"github.com/wrtcbench/wrtcbench/internal/threshold"
+	"github.com/wrtcbench/wrtcbench/internal/units"
+	"github.com/wrtcbench/wrtcbench/internal/yamlnode"
 )
 
-// Error is one problem in a scenario. Parse sets File, Line and Column from
-// where the value sits in the file; Validate leaves the position empty.
-type Error struct {
-	// File is the scenario file's name, or empty.
-	File string
-	// Line and Column locate the problem, 1-based; zero when unknown.
-	Line, Column int
-	// Path names the value, e.g. "load.rate" or "mix[2].case"; empty for
-	// problems that are not about one value (an unknown key, a syntax error).
-	Path string
-	// Msg says what is wrong and what is allowed; it starts with Path when
-	// there is one.
-	Msg string
-}
-
-// Error formats the problem as file:line:column: message, leaving out the
-// parts that are unknown.
-func (e *Error) Error() string {
-	var b strings.Builder
-	if e.File != "" {
-		b.WriteString(e.File + ":")
-	}
-	if e.Line > 0 {
-		b.WriteString(strconv.Itoa(e.Line) + ":")
-		if e.Column > 0 {
-			b.WriteString(strconv.Itoa(e.Column) + ":")
-		}
-	}
-	if b.Len() > 0 {
-		b.WriteString(" ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
-
-// joinErrors orders errs by position and joins them, one per line; nil if none.
-func joinErrors(errs []*Error) error {
-	if len(errs) == 0 {
-		return nil
-	}
-	sort.SliceStable(errs, func(i, j int) bool {
-		if errs[i].Line != errs[j].Line {
-			return errs[i].Line < errs[j].Line
-		}
-		return errs[i].Column < errs[j].Column
-	})
-	out := make([]error, len(errs))
-	for i, e := range errs {
-		out[i] = e
-	}
-	return errors.Join(out...)
-}
+// Error is one problem in a scenario file: Parse sets File, Line and
+// Column from where the value sits in the file; Validate leaves the
+// position empty.
+type Error = yamlnode.Error
 
 // Validate checks the scenario's semantic rules on its values after defaults,
 // without changing s. It is meant for a scenario whose fields were changed
@@ -80,19 +32,14 @@ func (s *Scenario) Validate() error {
 	for _, e := range errs {
 		e.File = s.File
 	}
-	return joinErrors(errs)
+	return yamlnode.Join(errs)
 }
 
-// problems collects semantic errors.
-type problems []*Error
+// problems collects the scenario's semantic errors by path; Parse places
+// them in the file.
+type problems struct{ yamlnode.Problems }
 
-func (p *problems) add(path, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if path != "" {
-		msg = path + ": " + msg
-	}
-	*p = append(*p, &Error{Path: path, Msg: msg})
-}
+func (p *problems) add(path, format string, args ...any) { p.Add(path, format, args...) }
 
 var nameRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
@@ -110,7 +57,7 @@ func (s *Scenario) check() []*Error {
 	s.Load.check(&p)
 	s.checkMix(&p)
 	s.checkThresholds(&p)
-	return p
+	return p.Problems
 }
 
 func (t Target) check(p *problems) {
@@ -137,6 +84,8 @@ func (t Target) check(p *problems) {
 		if t.Embedded != nil {
 			p.add("target.embedded", "configures the in-process reference API and applies only with url: embedded")
 		}
+	} else if t.Embedded != nil {
+		t.Embedded.Check(&p.Problems, "target.embedded")
 	}
 	if t.Timeout <= 0 {
 		p.add("target.timeout", "%s must be greater than 0", t.Timeout)
@@ -253,7 +202,7 @@ func (f Fixtures) checkStatic(p *problems) {
 func (l LoadSpec) check(p *problems) {
 	switch l.Model {
 	case "open":
-		hasRate, hasStages := l.Rate != Rate{}, len(l.Stages) > 0
+		hasRate, hasStages := l.Rate != units.Rate{}, len(l.Stages) > 0
 		switch {
 		case hasRate && hasStages:
 			p.add("load.stages", "give rate or stages, not both")
@@ -276,7 +225,7 @@ func (l LoadSpec) check(p *problems) {
 		if l.Concurrency < 1 {
 			p.add("load.concurrency", "the closed model needs concurrency of at least 1, e.g. concurrency: 16")
 		}
-		if l.Rate != (Rate{}) {
+		if l.Rate != (units.Rate{}) {
 			p.add("load.rate", "applies to the open model only; the closed model's pace is set by concurrency and think_time")
 		}
 		if len(l.Stages) > 0 {
@@ -370,7 +319,7 @@ func (s *Scenario) checkMix(p *problems) {
 			continue
 		}
 		if _, ok := contract.LookupCase(e.Case); !ok {
-			p.add(path+".case", "unknown case %q; allowed: %s%s", e.Case, strings.Join(contract.CaseNames(), ", "), didYouMean(e.Case, contract.CaseNames()))
+			p.add(path+".case", "unknown case %q; allowed: %s%s", e.Case, strings.Join(contract.CaseNames(), ", "), yamlnode.DidYouMean(e.Case, contract.CaseNames()))
 			continue
 		}
 		if first, dup := seen[e.Case]; dup {
@@ -445,45 +394,4 @@ func (s *Scenario) checkThresholds(p *problems) {
 			p.add(path, "%s: case %s is not in the mix, so the threshold would have nothing to measure", t.Expr, t.Case)
 		}
 	}
-}
-
-// didYouMean returns ` (did you mean "x"?)` for the option closest to s, or "".
-func didYouMean(s string, options []string) string {
-	best, bestDist := "", 3
-	for _, o := range options {
-		if d := editDistance(s, o); d < bestDist && d < len(s) {
-			best, bestDist = o, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// editDistance is the Levenshtein distance between a and b, with an adjacent
-// transposition counting as one edit.
-func editDistance(a, b string) int {
-	n, m := len(a), len(b)
-	d := make([][]int, n+1)
-	for i := range d {
-		d[i] = make([]int, m+1)
-		d[i][0] = i
-	}
-	for j := 0; j <= m; j++ {
-		d[0][j] = j
-	}
-	for i := 1; i <= n; i++ {
-		for j := 1; j <= m; j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[n][m]
 }

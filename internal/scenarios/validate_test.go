@@ -7,7 +7,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/threshold"
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // valid returns a small valid scenario built in code, as a caller might.
@@ -15,7 +18,7 @@ func valid() *Scenario {
 	return &Scenario{
 		File: "v.yaml",
 		Name: "v",
-		Load: LoadSpec{Rate: Rate{10}, Duration: 10 * time.Second, Warmup: 2 * time.Second},
+		Load: LoadSpec{Rate: units.Rate{PerSecond: 10}, Duration: 10 * time.Second, Warmup: 2 * time.Second},
 		Mix:  []MixEntry{{Case: "subscribe_all"}, {Case: "missing_auth", Weight: 3}},
 	}
 }
@@ -29,8 +32,8 @@ func TestValidateAfterOverrides(t *testing.T) {
 		{"unchanged", func(*Scenario) {}, ""},
 		{"duration shorter than warmup", func(s *Scenario) { s.Load.Duration = time.Second },
 			"v.yaml: load.warmup: 2s must be shorter than load.duration 1s"},
-		{"rate from a flag", func(s *Scenario) { s.Load.Rate = Rate{500} }, ""},
-		{"negative rate", func(s *Scenario) { s.Load.Rate = Rate{-1} }, "load.rate: -1/s must be greater than 0"},
+		{"rate from a flag", func(s *Scenario) { s.Load.Rate = units.Rate{PerSecond: 500} }, ""},
+		{"negative rate", func(s *Scenario) { s.Load.Rate = units.Rate{PerSecond: -1} }, "load.rate: -1/s must be greater than 0"},
 		{"target from a flag needs credentials", func(s *Scenario) { s.Target.URL = "http://127.0.0.1:1/v1"; s.Target.AccountID = "1" },
 			"v.yaml: target.username: required when the target is not embedded"},
 		{"production needs allow_production", func(s *Scenario) {
@@ -49,22 +52,22 @@ func TestValidateAfterOverrides(t *testing.T) {
 		{"both duration and requests", func(s *Scenario) { s.Load.Requests = 5 }, "give duration or requests, not both"},
 		{"requests only", func(s *Scenario) { s.Load.Duration, s.Load.Warmup, s.Load.Requests = 0, 0, 5 }, ""},
 		{"negative max in flight", func(s *Scenario) { s.Load.MaxInFlight = -1 }, "load.max_in_flight: -1 is too small"},
-		{"closed without concurrency", func(s *Scenario) { s.Load.Model, s.Load.Rate = "closed", Rate{} },
+		{"closed without concurrency", func(s *Scenario) { s.Load.Model, s.Load.Rate = "closed", units.Rate{} },
 			"load.concurrency: the closed model needs concurrency of at least 1"},
-		{"closed with concurrency", func(s *Scenario) { s.Load.Model, s.Load.Rate, s.Load.Concurrency = "closed", Rate{}, 2 }, ""},
+		{"closed with concurrency", func(s *Scenario) { s.Load.Model, s.Load.Rate, s.Load.Concurrency = "closed", units.Rate{}, 2 }, ""},
 		{"slack", func(s *Scenario) { s.Load.Slack = 250 * time.Microsecond }, ""},
 		{"too much slack", func(s *Scenario) { s.Load.Slack = time.Second }, "load.slack: 1s is more than 10ms"},
 		{"slack in the closed model", func(s *Scenario) {
-			s.Load.Model, s.Load.Rate, s.Load.Concurrency, s.Load.Slack = "closed", Rate{}, 2, time.Millisecond
+			s.Load.Model, s.Load.Rate, s.Load.Concurrency, s.Load.Slack = "closed", units.Rate{}, 2, time.Millisecond
 		}, "load.slack: applies to the open model only"},
 		{"unknown model", func(s *Scenario) { s.Load.Model = "burst" }, `load.model: "burst" is not allowed; use open or closed`},
 		{"stages sum must match duration", func(s *Scenario) {
-			s.Load.Rate = Rate{}
-			s.Load.Stages = []Stage{{5 * time.Second, Rate{1}}}
+			s.Load.Rate = units.Rate{}
+			s.Load.Stages = []Stage{{5 * time.Second, units.Rate{PerSecond: 1}}}
 		}, "load.duration: 10s differs from the stages' total 5s"},
 		{"stages fill in the duration", func(s *Scenario) {
-			s.Load.Rate, s.Load.Duration = Rate{}, 0
-			s.Load.Stages = []Stage{{5 * time.Second, Rate{1}}, {5 * time.Second, Rate{}}}
+			s.Load.Rate, s.Load.Duration = units.Rate{}, 0
+			s.Load.Stages = []Stage{{5 * time.Second, units.Rate{PerSecond: 1}}, {5 * time.Second, units.Rate{}}}
 		}, ""},
 		{"unknown case", func(s *Scenario) { s.Mix[0].Case = "no-body" }, `unknown case "no-body"`},
 		{"negative weight", func(s *Scenario) { s.Mix[1].Weight = -2 }, "mix[1].weight: -2 must be a number greater than 0"},
@@ -109,8 +112,10 @@ func TestValidateAfterOverrides(t *testing.T) {
 			require.NoError(t, err)
 			s.Thresholds = []threshold.Threshold{th}
 		}, "case no_body is not in the mix"},
+		{"faults set in code are checked", func(s *Scenario) { s.Target.Embedded = &faults.Faults{Reset: 2} },
+			"v.yaml: target.embedded.reset: 2 is not a probability; use a number from 0 to 1"},
 		{"embedded block with a real target", func(s *Scenario) {
-			*s = *mustParse(t, "name: e\ntarget: {url: embedded, embedded: {a: 1}}\nload: {rate: 1, duration: 1s}\nmix: [{case: no_body}]\n")
+			*s = *mustParse(t, "name: e\ntarget: {url: embedded, embedded: {reset: 0.1}}\nload: {rate: 1, duration: 1s}\nmix: [{case: no_body}]\n")
 			s.Target.URL, s.Target.Username, s.Target.Password = "http://127.0.0.1:1/v1", "u", "p"
 		}, "target.embedded: configures the in-process reference API and applies only with url: embedded"},
 	}
@@ -186,13 +191,6 @@ func TestMixExpected(t *testing.T) {
 	assert.Equal(t, "403", MixEntry{Case: "foreign_account", Expect: []int{403}}.MixCase().Expect.String())
 }
 
-func TestErrorFormat(t *testing.T) {
-	assert.Equal(t, "f.yaml:3:9: m", (&Error{File: "f.yaml", Line: 3, Column: 9, Msg: "m"}).Error())
-	assert.Equal(t, "f.yaml:3: m", (&Error{File: "f.yaml", Line: 3, Msg: "m"}).Error())
-	assert.Equal(t, "f.yaml: m", (&Error{File: "f.yaml", Msg: "m"}).Error())
-	assert.Equal(t, "m", (&Error{Msg: "m"}).Error())
-}
-
 func TestErrorsAreSortedOnePerLine(t *testing.T) {
 	_, err := Parse("s.yaml", []byte("mix: [{case: nope}]\nname: \"a b\"\nload: {rate: 1/s}\n"), nil)
 	require.Error(t, err)
@@ -201,12 +199,6 @@ func TestErrorsAreSortedOnePerLine(t *testing.T) {
 	assert.True(t, strings.HasPrefix(lines[0], "s.yaml:1:14: mix[0].case: unknown case \"nope\""), lines[0])
 	assert.True(t, strings.HasPrefix(lines[1], "s.yaml:2:7: name:"), lines[1])
 	assert.True(t, strings.HasPrefix(lines[2], "s.yaml:3:1: load: needs duration"), lines[2])
-}
-
-func TestDidYouMean(t *testing.T) {
-	assert.Equal(t, ` (did you mean "rate"?)`, didYouMean("rat", loadKeyOrder))
-	assert.Equal(t, ` (did you mean "warmup"?)`, didYouMean("wramup", loadKeyOrder))
-	assert.Equal(t, "", didYouMean("zzzzzz", loadKeyOrder), "nothing close: no suggestion")
 }
 
 func mustParse(t *testing.T, src string) *Scenario {

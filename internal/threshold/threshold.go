@@ -9,6 +9,8 @@ import (
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
 	"github.com/wrtcbench/wrtcbench/internal/report"
+	"github.com/wrtcbench/wrtcbench/internal/units"
+	"github.com/wrtcbench/wrtcbench/internal/yamlnode"
 )
 
 // Threshold is one condition on a run's results, e.g. "latency.p99 < 250ms".
@@ -141,7 +143,7 @@ func (t *Threshold) parseLHS(lhs string) error {
 	}
 	m, ok := LookupMetric(parts[0])
 	if !ok {
-		return fmt.Errorf("unknown metric %q; allowed: %s%s", parts[0], strings.Join(names, ", "), didYouMean(parts[0], names))
+		return fmt.Errorf("unknown metric %q; allowed: %s%s", parts[0], strings.Join(names, ", "), yamlnode.DidYouMean(parts[0], names))
 	}
 	t.Metric = m
 	rest := parts[1:]
@@ -158,7 +160,7 @@ func (t *Threshold) parseLHS(lhs string) error {
 			return fmt.Errorf("write checks.CHECK.failed or checks.CHECK.passed, with CHECK one of %s", strings.Join(checkNames(), ", "))
 		}
 		if _, ok := contract.ParseCheck(rest[0]); !ok {
-			return fmt.Errorf("unknown check %q; allowed: %s%s", rest[0], strings.Join(checkNames(), ", "), didYouMean(rest[0], checkNames()))
+			return fmt.Errorf("unknown check %q; allowed: %s%s", rest[0], strings.Join(checkNames(), ", "), yamlnode.DidYouMean(rest[0], checkNames()))
 		}
 		t.Check, rest = rest[0], rest[1:]
 	}
@@ -203,7 +205,7 @@ func (t *Threshold) parseLabels(s string) error {
 			return fmt.Errorf("unknown label %q; allowed: case", k)
 		}
 		if _, ok := contract.LookupCase(v); !ok {
-			return fmt.Errorf("unknown case %q%s; see the cases in docs/scenario.md", v, didYouMean(v, contract.CaseNames()))
+			return fmt.Errorf("unknown case %q%s; see the cases in docs/scenario.md", v, yamlnode.DidYouMean(v, contract.CaseNames()))
 		}
 		if seen {
 			return fmt.Errorf("label %q given twice", k)
@@ -231,7 +233,7 @@ func (t *Threshold) parseValue(s string) error {
 		t.Value = float64(d) / float64(time.Millisecond)
 	case Fraction:
 		num, pct := strings.CutSuffix(s, "%")
-		v, err := parseNumber(strings.TrimSpace(num))
+		v, err := units.ParseNumber(strings.TrimSpace(num))
 		if err != nil {
 			return fmt.Errorf("%s is not a number; %s is a fraction (0.001) or a percentage (0.1%%)", s, m.Name)
 		}
@@ -243,13 +245,13 @@ func (t *Threshold) parseValue(s string) error {
 		}
 		t.Value = v
 	case PerSecond:
-		r, err := parseRate(s)
+		r, err := units.ParseRateOrZero(s)
 		if err != nil {
 			return err
 		}
-		t.Value = r
+		t.Value = r.PerSecond
 	default:
-		v, err := parseNumber(s)
+		v, err := units.ParseNumber(s)
 		if err != nil {
 			return fmt.Errorf("%s is not a number; %s is a count", s, m.Name)
 		}
@@ -278,17 +280,17 @@ func (t Threshold) String() string {
 	b.WriteString(" " + string(t.Op) + " ")
 	switch t.Metric.Unit {
 	case Millis:
-		b.WriteString(formatFloat(t.Value) + "ms")
+		b.WriteString(units.FormatFloat(t.Value) + "ms")
 	case Fraction:
 		if t.Percent {
-			b.WriteString(formatFloat(t.Value*100) + "%")
+			b.WriteString(units.FormatFloat(t.Value*100) + "%")
 		} else {
-			b.WriteString(formatFloat(t.Value))
+			b.WriteString(units.FormatFloat(t.Value))
 		}
 	case PerSecond:
-		b.WriteString(formatRate(t.Value))
+		b.WriteString(units.Rate{PerSecond: t.Value}.String())
 	default:
-		b.WriteString(formatFloat(t.Value))
+		b.WriteString(units.FormatFloat(t.Value))
 	}
 	return b.String()
 }

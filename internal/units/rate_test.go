@@ -1,12 +1,12 @@
-package scenarios
+package units
 
 import (
 	"flag"
+	"io"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 )
 
 func TestParseRate(t *testing.T) {
@@ -41,6 +41,7 @@ func TestParseRate(t *testing.T) {
 func TestParseRateErrors(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"long unit name", "100/sec", `"100/sec" is not a rate; use N, N/s, N/m or N/h, e.g. 100/s or 0.5/s`},
+		{"a day is not a unit", "10/d", "is not a rate"},
 		{"zero", "0/s", "must be greater than 0"},
 		{"negative", "-5/s", "must not be negative"},
 		{"empty", "", "is not a rate"},
@@ -60,11 +61,13 @@ func TestParseRateErrors(t *testing.T) {
 	}
 }
 
-func TestRateZeroAllowedInStages(t *testing.T) {
-	r, err := parseRate("0/s")
+func TestParseRateOrZero(t *testing.T) {
+	r, err := ParseRateOrZero("0/s")
 	require.NoError(t, err)
 	assert.Equal(t, Rate{}, r)
 	assert.Equal(t, "0/s", r.String())
+	_, err = ParseRateOrZero("-1/m")
+	assert.ErrorContains(t, err, "must not be negative")
 }
 
 func TestRateIsFlagValue(t *testing.T) {
@@ -75,22 +78,8 @@ func TestRateIsFlagValue(t *testing.T) {
 	assert.Equal(t, 0.5, r.PerSecond)
 
 	fs = flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(nopWriter{})
+	fs.SetOutput(io.Discard)
 	fs.Var(&r, "rate", "")
 	assert.Error(t, fs.Parse([]string{"--rate", "fast"}), "a bad rate is a usage error")
 	assert.Equal(t, 0.5, r.PerSecond, "a failed Set leaves the value alone")
 }
-
-func TestRateUnmarshalYAML(t *testing.T) {
-	var v struct{ R Rate }
-	require.NoError(t, yaml.Unmarshal([]byte("r: 20/s"), &v))
-	assert.Equal(t, 20.0, v.R.PerSecond)
-	err := yaml.Unmarshal([]byte("r: 20/d"), &v)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "line 1")
-	assert.Error(t, yaml.Unmarshal([]byte("r: [1]"), &v))
-}
-
-type nopWriter struct{}
-
-func (nopWriter) Write(p []byte) (int, error) { return len(p), nil }

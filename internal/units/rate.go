@@ -1,27 +1,21 @@
-package scenarios
+package units
 
 import (
 	"flag"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Rate is a request rate. It is written N, N/s, N/m or N/h (a bare N is per
 // second), and N may be a fraction: 100/s, 0.5/s, 30/m. The zero value means
-// "not set".
+// "not set" or "off", as its user documents.
 type Rate struct {
 	// PerSecond is the rate in requests per second.
 	PerSecond float64
 }
 
-var (
-	_ flag.Value       = (*Rate)(nil)
-	_ yaml.Unmarshaler = (*Rate)(nil)
-)
+var _ flag.Value = (*Rate)(nil)
 
 // rateUnits are the accepted units with their length in seconds, in the order
 // String tries them.
@@ -30,12 +24,12 @@ var rateUnits = []struct {
 	seconds float64
 }{{"s", 1}, {"m", 60}, {"h", 3600}}
 
-// rateHint is appended to every rate error.
+// rateHint is appended to every rate syntax error.
 const rateHint = "use N, N/s, N/m or N/h, e.g. 100/s or 0.5/s"
 
 // ParseRate parses a rate greater than zero, e.g. "100/s", "0.5/s", "30/m", "100".
 func ParseRate(s string) (Rate, error) {
-	r, err := parseRate(s)
+	r, err := ParseRateOrZero(s)
 	if err != nil {
 		return Rate{}, err
 	}
@@ -45,8 +39,8 @@ func ParseRate(s string) (Rate, error) {
 	return r, nil
 }
 
-// parseRate parses a rate of zero or more.
-func parseRate(s string) (Rate, error) {
+// ParseRateOrZero parses a rate of zero or more, e.g. "0" for a ramp down.
+func ParseRateOrZero(s string) (Rate, error) {
 	num, unit, hasUnit := strings.Cut(strings.TrimSpace(s), "/")
 	num = strings.TrimSpace(num)
 	seconds := 1.0
@@ -62,8 +56,8 @@ func parseRate(s string) (Rate, error) {
 			return Rate{}, fmt.Errorf("%q is not a rate; %s", s, rateHint)
 		}
 	}
-	n, err := strconv.ParseFloat(num, 64)
-	if err != nil || math.IsNaN(n) || math.IsInf(n, 0) || strings.ContainsAny(num, "xXpP_") {
+	n, err := ParseNumber(num)
+	if err != nil {
 		return Rate{}, fmt.Errorf("%q is not a rate; %s", s, rateHint)
 	}
 	if n < 0 {
@@ -73,7 +67,8 @@ func parseRate(s string) (Rate, error) {
 }
 
 // String formats the rate in the largest-grained unit that keeps the number
-// short: 100/s, 0.5/s, 1/m, 2/h. The zero rate is "0/s".
+// short: 100/s, 0.5/s, 1/m, 2/h. The zero rate is "0/s". The text parses
+// back to the same rate; FormatPerSecond is the figure for a report.
 func (r Rate) String() string {
 	for _, u := range rateUnits {
 		v := r.PerSecond * u.seconds
@@ -87,24 +82,12 @@ func (r Rate) String() string {
 	return strconv.FormatFloat(r.PerSecond, 'g', -1, 64) + "/s"
 }
 
-// Set parses s into r; it implements flag.Value so a flag can take a rate.
+// Set parses s, a rate greater than zero, into r; it implements flag.Value
+// so a flag can take a rate. A failed Set leaves r alone.
 func (r *Rate) Set(s string) error {
 	v, err := ParseRate(s)
 	if err != nil {
 		return err
-	}
-	*r = v
-	return nil
-}
-
-// UnmarshalYAML decodes a rate from a YAML scalar such as 100/s or 100.
-func (r *Rate) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: a rate is a scalar; %s", n.Line, rateHint)
-	}
-	v, err := ParseRate(n.Value)
-	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
 	}
 	*r = v
 	return nil
