@@ -56,7 +56,10 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := runnerConfig(s, &o, plan)
 
 	fmt.Fprintf(stdout, "scenario %s (%s), seed %d\n", s.Name, s.File, s.Load.Seed)
-	fmt.Fprintf(stdout, "target   %s, account %s\n", s.Target.URL, account)
+	fmt.Fprintf(stdout, "target   %s, account %s (from %s)\n", s.Target.URL, account, s.Target.Origin.Account)
+	if !s.Target.IsEmbedded() {
+		fmt.Fprintf(stdout, "         user %q (from %s), password from %s\n", user, s.Target.Origin.Username, s.Target.Origin.Password)
+	}
 	fmt.Fprintln(stdout)
 	if len(s.Fixtures.Static) > 0 {
 		fmt.Fprintf(stdout, "fixtures static: %d sessions given; seat %v\n", len(set.Sessions), s.Seat())

@@ -20,6 +20,7 @@ import (
 // runOptions are the flags of `wrtcbench run`.
 type runOptions struct {
 	target     string
+	account    string
 	out        string
 	rate       optRate
 	duration   optDuration
@@ -38,6 +39,7 @@ type runOptions struct {
 // flags registers the run flags on fs.
 func (o *runOptions) flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.target, "target", "", "base URL of the API, ending in /v1, or \"embedded\" (overrides target.url)")
+	fs.StringVar(&o.account, "account", "", "account id in every request path (overrides target.account_id; default $WRTC_ACCOUNT_ID for a target that is not embedded)")
 	fs.StringVar(&o.out, "out", "", "result folder (default results/<name>-<UTC time>)")
 	fs.Var(&o.rate, "rate", "arrival rate, e.g. 100/s or 0.5/s (overrides load.rate and load.stages)")
 	fs.Var(&o.duration, "duration", "how long the load lasts, e.g. 30s (overrides load.duration)")
@@ -213,19 +215,34 @@ func (o *runOptions) mix(s *scenarios.Scenario) []contract.MixCase {
 }
 
 // apply puts the command-line overrides on s and checks the result again.
+//
+// The identity of a target that is not embedded comes, for each part, from
+// the first of: the flag (--account), the scenario file, the environment
+// ($WRTC_ACCOUNT_ID, $WRTC_USERNAME, $WRTC_PASSWORD). The embedded reference
+// API's defaults never reach a real target: a scenario written for embedded
+// and aimed elsewhere with --target must be told the account to use.
 func (o *runOptions) apply(s *scenarios.Scenario) error {
+	t := &s.Target
 	if o.target != "" {
-		s.Target.URL = o.target
+		t.URL = o.target
+		if t.Origin.Account == scenarios.EmbeddedDefault && !t.IsEmbedded() {
+			t.AccountID, t.Origin.Account = "", ""
+		}
 	}
-	if !s.Target.IsEmbedded() {
-		// Credentials come from the environment when the file names none,
-		// so that --target can aim any scenario at a real deployment.
-		if s.Target.Username == "" {
-			s.Target.Username = os.Getenv("WRTC_USERNAME")
+	if o.account != "" {
+		t.AccountID, t.Origin.Account = o.account, "--account"
+	}
+	if !t.IsEmbedded() {
+		fromEnv := func(v *string, origin *string, name string) {
+			if *v == "" {
+				if e := os.Getenv(name); e != "" {
+					*v, *origin = e, "$"+name
+				}
+			}
 		}
-		if s.Target.Password == "" {
-			s.Target.Password = os.Getenv("WRTC_PASSWORD")
-		}
+		fromEnv(&t.AccountID, &t.Origin.Account, "WRTC_ACCOUNT_ID")
+		fromEnv(&t.Username, &t.Origin.Username, "WRTC_USERNAME")
+		fromEnv(&t.Password, &t.Origin.Password, "WRTC_PASSWORD")
 	}
 	if o.rate.set {
 		s.Load.Rate, s.Load.Stages = o.rate.rate, nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -105,6 +106,11 @@ func (sr *scenarioRun) setUp(ctx context.Context) error {
 	if err != nil {
 		if ctx.Err() != nil {
 			return context.Canceled
+		}
+		var fe *fixtures.Error
+		if errors.As(err, &fe) && (fe.Status == http.StatusUnauthorized || fe.Status == http.StatusForbidden) {
+			// A refused identity: say which one, and where each part came from.
+			err = fmt.Errorf("%w; check the identity: %s", err, sr.tg.who())
 		}
 		return targetError(fmt.Errorf("fixture setup failed: %w", err))
 	}

@@ -21,9 +21,11 @@ import (
 // of how the command reads them sets them itself (t.Setenv, or env in a
 // script).
 func TestMain(m *testing.M) {
-	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "WRTC_") && !strings.HasPrefix(name, "WRTC_ARTIFACTS") {
-			os.Unsetenv(name)
+	if filepath.Base(os.Args[0]) != "wrtcbench" { // not the command a script runs
+		for _, kv := range os.Environ() {
+			if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "WRTC_") && !strings.HasPrefix(name, "WRTC_ARTIFACTS") {
+				os.Unsetenv(name)
+			}
 		}
 	}
 	testscript.Main(m, map[string]func(){
@@ -42,6 +44,7 @@ func TestScripts(t *testing.T) {
 			"reportcheck": cmdReportCheck,
 			"wrtc":        cmdWrtc,
 			"waitfor":     cmdWaitFor,
+			"envfile":     cmdEnvFile,
 		},
 		Setup: func(env *testscript.Env) error {
 			repo, err := filepath.Abs("../..")
@@ -70,6 +73,15 @@ func cmdWrtc(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("wrtcbench exited %d, want %d", got, want)
 	}
+}
+
+// cmdEnvFile sets an environment variable to a file's contents, trimmed:
+// `envfile NAME FILE`, e.g. the URL that `serve --url-file` wrote.
+func cmdEnvFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: envfile NAME FILE")
+	}
+	ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile(args[1])))
 }
 
 // cmdWaitFor waits until a file exists: `waitfor FILE [SECONDS]` (default 20).

@@ -27,6 +27,7 @@ type serveOptions struct {
 	caOut                             string
 	maxSeats                          int
 	faultsFile                        string
+	urlFile                           string
 	faults                            faults.Faults
 }
 
@@ -54,6 +55,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "wrtcbench serve: the certificate is self-signed; pass --ca-out FILE to let clients trust it")
 	}
 	fmt.Fprintf(stdout, "wrtcbench serve: listening on %s (account %s, user %s)\n", run.URL, opts.account, opts.username)
+	if opts.urlFile != "" {
+		// Written whole, then renamed: a script waiting for the file never reads half a URL.
+		tmp := opts.urlFile + ".tmp"
+		if err := os.WriteFile(tmp, []byte(run.URL+"\n"), 0o644); err != nil {
+			return errors.Join(err, run.Close())
+		}
+		if err := os.Rename(tmp, opts.urlFile); err != nil {
+			return errors.Join(err, run.Close())
+		}
+	}
 	select {
 	case <-ctx.Done():
 	case <-run.Done():
@@ -77,7 +88,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, error) {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&o.addr, "addr", defaultServeAddr, "listen `address` (port 0: any free port)")
-	fs.StringVar(&o.account, "account", refserver.DefaultAccount, "account `id` the server serves")
+	fs.StringVar(&o.account, "account", "", "account `id` the server serves (default $WRTC_ACCOUNT_ID, else "+refserver.DefaultAccount+")")
 	fs.StringVar(&o.username, "username", "", "Basic-auth user `name` (default $WRTC_USERNAME, else "+refserver.DefaultUsername+")")
 	fs.StringVar(&o.password, "password", "", "Basic-auth `password` (default $WRTC_PASSWORD, else the built-in default)")
 	fs.Int64Var(&o.seed, "seed", 0, "`seed` of every random fault")
@@ -85,6 +96,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, error) {
 	fs.StringVar(&o.caOut, "ca-out", "", "with --tls, write the certificate to `FILE` for clients to trust")
 	fs.IntVar(&o.maxSeats, "max-participants", refserver.DefaultMaxParticipantsPerSession, "participants per session `limit`")
 	fs.StringVar(&o.faultsFile, "faults", "", "read faults from a YAML `FILE` (instead of the fault flags)")
+	fs.StringVar(&o.urlFile, "url-file", "", "once listening, write the base URL (ending in /v1) to `FILE`, for scripts that start the server on port 0")
 	flt.register(fs, &o.faults)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -107,6 +119,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, error) {
 			return o, usageError(err) // each line names file:line:column
 		}
 	}
+	o.account = firstSet(o.account, os.Getenv("WRTC_ACCOUNT_ID"), refserver.DefaultAccount)
 	o.username = firstSet(o.username, os.Getenv("WRTC_USERNAME"), refserver.DefaultUsername)
 	o.password = firstSet(o.password, os.Getenv("WRTC_PASSWORD"), refserver.DefaultPassword)
 	return o, nil

@@ -41,12 +41,25 @@ func Parse(file string, data []byte, lookupEnv func(string) (string, bool)) (*Sc
 	}
 	s := &Scenario{File: file}
 	d.scenario(root, s)
+	s.Target.Origin = fileOrigin(s.Target)
 	s.ApplyDefaults()
 	d.Locate(s.check())
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// fileOrigin names the scenario file as the origin of each identity value it
+// gives.
+func fileOrigin(t Target) Origin {
+	from := func(v, key string) string {
+		if v == "" {
+			return ""
+		}
+		return "the scenario file (target." + key + ")"
+	}
+	return Origin{Account: from(t.AccountID, "account_id"), Username: from(t.Username, "username"), Password: from(t.Password, "password")}
 }
 
 // decoder decodes the scenario file's blocks with the generic walker.

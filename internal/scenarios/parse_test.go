@@ -151,7 +151,8 @@ func TestGoodFiles(t *testing.T) {
 func TestMinimalDefaults(t *testing.T) {
 	s, err := Load("testdata/good/minimal.yaml")
 	require.NoError(t, err)
-	assert.Equal(t, Target{URL: "embedded", AccountID: "9900000", Timeout: 10 * time.Second, HTTP2: "auto"}, s.Target)
+	assert.Equal(t, Target{URL: "embedded", AccountID: "9900000", Origin: Origin{Account: EmbeddedDefault},
+		Timeout: 10 * time.Second, HTTP2: "auto"}, s.Target)
 	f := s.Fixtures
 	assert.Equal(t, "create", f.Mode)
 	assert.Equal(t, 1, f.Sessions)

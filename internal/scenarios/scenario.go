@@ -82,11 +82,17 @@ type Scenario struct {
 type Target struct {
 	// URL is Embedded or a base URL whose path ends in /v1, without a trailing slash.
 	URL string
-	// AccountID is the account in every request path. DefaultAccountID for Embedded.
+	// AccountID is the account in every request path. Required unless URL
+	// is Embedded, where it defaults to DefaultAccountID (Origin.Account
+	// then says EmbeddedDefault, so that a target changed afterwards, say by
+	// --target, does not inherit it).
 	AccountID string
 	// Username and Password are the HTTP Basic credentials. Required unless
 	// URL is Embedded, where empty means the reference server's defaults.
 	Username, Password string
+	// Origin says where the account and the credentials came from, for
+	// messages that must name them (never the password itself).
+	Origin Origin
 	// Timeout bounds each request; zero means DefaultTimeout.
 	Timeout time.Duration
 	// HTTP2 is "auto", "on" or "off"; empty means DefaultHTTP2.
@@ -102,6 +108,17 @@ type Target struct {
 	// reference server injects during the measured phase. Nil when absent;
 	// it applies only when URL is Embedded.
 	Embedded *faults.Faults
+}
+
+// EmbeddedDefault is the Origin of a value the embedded reference API's
+// defaults supplied.
+const EmbeddedDefault = "the embedded reference API's default"
+
+// Origin says where each part of a target's identity came from, e.g. "the
+// scenario file (target.username)", "--account" or "$WRTC_ACCOUNT_ID".
+// Parse fills in the file's; whoever sets a value from elsewhere says so.
+type Origin struct {
+	Account, Username, Password string
 }
 
 // TLS configures how the target's certificate is checked.
@@ -264,7 +281,7 @@ func (s *Scenario) ApplyDefaults() {
 		t.URL = DefaultURL
 	}
 	if t.IsEmbedded() && t.AccountID == "" {
-		t.AccountID = DefaultAccountID
+		t.AccountID, t.Origin.Account = DefaultAccountID, EmbeddedDefault
 	}
 	if t.Timeout == 0 {
 		t.Timeout = DefaultTimeout

@@ -73,13 +73,13 @@ func (t Target) check(p *problems) {
 			p.add("target.url", "%s is the production API; set target.allow_production: true to send load there", t.URL)
 		}
 		if t.AccountID == "" {
-			p.add("target.account_id", "required when the target is not embedded")
+			p.add("target.account_id", "required when the target is not embedded: give it in the file, or with --account or $WRTC_ACCOUNT_ID")
 		}
 		if t.Username == "" {
-			p.add("target.username", "required when the target is not embedded, e.g. username: ${WRTC_USERNAME}")
+			p.add("target.username", "required when the target is not embedded: give it in the file (e.g. username: ${WRTC_USERNAME}), or export $WRTC_USERNAME")
 		}
 		if t.Password == "" {
-			p.add("target.password", "required when the target is not embedded, e.g. password: ${WRTC_PASSWORD}")
+			p.add("target.password", "required when the target is not embedded: give it in the file (e.g. password: ${WRTC_PASSWORD}), or export $WRTC_PASSWORD")
 		}
 		if t.Embedded != nil {
 			p.add("target.embedded", "configures the in-process reference API and applies only with url: embedded")
