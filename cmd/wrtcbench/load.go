@@ -26,6 +26,9 @@ func runnerConfig(s *scenarios.Scenario, o *runOptions, plan *scenarios.Plan) ru
 		Slack:       l.Slack,
 		Source:      plan,
 	}
+	if l.PerCase > 0 {
+		cfg.Requests = uint64(l.PerCase) * uint64(len(s.Mix))
+	}
 	share := 1.0
 	if n := o.shard.N; n > 1 {
 		// Shard i of N sends requests i, i+N, i+2N... of the plan at 1/N of
@@ -65,9 +68,7 @@ func saveLoop(ctx context.Context, col *report.Collector, meta func(runner.Summa
 			return
 		case <-t.C:
 			p := rn.Progress()
-			sum := runner.Summary{Start: time.Now().Add(-p.Elapsed), Elapsed: p.Elapsed, Scheduled: p.Scheduled,
-				Sent: p.Sent, Dropped: p.Dropped, MaxInFlightSeen: p.MaxInFlight, ScheduleEnd: p.Elapsed}
-			rep := col.PartialReport(meta(sum))
+			rep := partialReport(col, meta, rn)
 			// Not a verdict yet: a reader must not take a running run for a passed one.
 			rep.Passed, rep.Outcome, rep.Verdict = false, report.OutcomeRunning, "running: partial report"
 			if measured := p.Elapsed - warmup; measured > 0 {

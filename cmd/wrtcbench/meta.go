@@ -42,6 +42,7 @@ func reportMeta(s *scenarios.Scenario, o *runOptions, cfg runner.Config, tg *tar
 	for _, t := range s.Thresholds {
 		m.Thresholds = append(m.Thresholds, t)
 	}
+	m.Budgets, m.RequireEveryCase = s.Checks, s.Coverage.EveryCase()
 	return m
 }
 

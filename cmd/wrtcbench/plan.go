@@ -49,7 +49,7 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		total += m.Weight
 	}
 	plan, err := scenarios.NewPlan(scenarios.PlanConfig{Seed: s.Load.Seed, BaseURL: base, AccountID: account,
-		Username: user, Password: pass, Aliases: s.Fixtures.Aliases, Mix: mix, Fixtures: set})
+		Username: user, Password: pass, Aliases: s.Fixtures.Aliases, Mix: mix, Fixtures: set, InTurn: s.Load.PerCase > 0})
 	if err != nil {
 		return usageError(err)
 	}

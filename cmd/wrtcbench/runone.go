@@ -123,7 +123,7 @@ func (sr *scenarioRun) plan() (*scenarios.Plan, error) {
 	s, tg := sr.s, sr.tg
 	return scenarios.NewPlan(scenarios.PlanConfig{
 		Seed: s.Load.Seed, BaseURL: tg.url, AccountID: tg.account, Username: tg.username, Password: tg.password,
-		Aliases: s.Fixtures.Aliases, Mix: sr.o.mix(s), Fixtures: sr.set,
+		Aliases: s.Fixtures.Aliases, Mix: sr.o.mix(s), Fixtures: sr.set, InTurn: s.Load.PerCase > 0,
 	})
 }
 
@@ -193,19 +193,40 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 		defer close(saverDone)
 		saveLoop(colCtx, col, meta, rn, cfg.Warmup, out)
 	}()
+	// An abort_on_fail threshold that fails stops the run through its own
+	// context: the run ends, tears down and reports as usual, but aborted,
+	// not interrupted.
+	runCtx, stopRun := context.WithCancelCause(ctx)
+	defer stopRun(nil)
+	abortDone := make(chan struct{})
+	go func() {
+		defer close(abortDone)
+		abortWatch(colCtx, s.Thresholds, o.interval, cfg.Warmup, func() time.Duration { return rn.Progress().Elapsed },
+			func() *report.Report { return partialReport(col, meta, rn) }, stopRun)
+	}()
 	bar := sr.pg.Scenario(fmt.Sprintf("%s: %s for %s → %s", s.Name, describeLoad(cfg), describeEnd(cfg), out),
 		cfg.Duration, snapshot(cfg, rn, col))
-	sum, err := rn.Run(ctx)
+	sum, err := rn.Run(runCtx)
 	bar.Done()
 	stopCol()
 	<-colDone
 	<-saverDone
+	<-abortDone
 	if err != nil {
 		return nil, err
+	}
+	var aborted *errAborted
+	if errors.As(context.Cause(runCtx), &aborted) && ctx.Err() == nil {
+		sum.Interrupted = false // stopped by a threshold, not by the user
+	} else {
+		aborted = nil
 	}
 	col.Finish()
 	_ = hlog.Close() // WriteFolder replaces it with the whole log
 	m := meta(sum)
+	if aborted != nil {
+		m.Aborted = &aborted.Abort
+	}
 	m.Phases = append(m.Phases, sr.tearDown())
 	sr.pg.Wait() // the bars are drawn before the summary is printed
 	rep := col.Report(m)

@@ -108,7 +108,7 @@ func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
 // report, compared as JSON text.
 func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 1 {
-		ts.Fatalf("usage: reportcheck FILE [path=value...]")
+		ts.Fatalf("usage: reportcheck FILE [path=JSON|path<NUMBER...]")
 	}
 	var rep map[string]any
 	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &rep))
@@ -140,8 +140,11 @@ func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	for _, kv := range args[1:] {
 		path, want, ok := cut(kv)
+		less := false
 		if !ok {
-			ts.Fatalf("bad field %q", kv)
+			if path, want, less = strings.Cut(kv, "<"); !less {
+				ts.Fatalf("bad field %q: write path=JSON or path<NUMBER", kv)
+			}
 		}
 		var v any = rep
 		for _, p := range splitPath(path) {
@@ -158,7 +161,15 @@ func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 				ts.Fatalf("%s: cannot index %T", path, v)
 			}
 		}
-		got, _ := json.Marshal(v)
+		got := marshalPlain(v)
+		if less {
+			bound, err := strconv.ParseFloat(want, 64)
+			ts.Check(err)
+			if f, isNum := v.(float64); !isNum || f >= bound {
+				fails = append(fails, fmt.Sprintf("%s is %s, want less than %s", path, got, want))
+			}
+			continue
+		}
 		if string(got) != want {
 			fails = append(fails, fmt.Sprintf("%s is %s, want %s", path, got, want))
 		}
@@ -169,6 +180,15 @@ func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 	if !neg && len(fails) > 0 {
 		ts.Fatalf("report.json: %v", fails)
 	}
+}
+
+// marshalPlain is json.Marshal without HTML escaping, so that "<" reads as itself.
+func marshalPlain(v any) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func cut(s string) (string, string, bool) {

@@ -119,6 +119,11 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, error) {
 			return o, usageError(err) // each line names file:line:column
 		}
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if given["account"] && o.account == "" {
+		return o, usagef("--account: empty; give the account id the server serves")
+	}
 	o.account = firstSet(o.account, os.Getenv("WRTC_ACCOUNT_ID"), refserver.DefaultAccount)
 	o.username = firstSet(o.username, os.Getenv("WRTC_USERNAME"), refserver.DefaultUsername)
 	o.password = firstSet(o.password, os.Getenv("WRTC_PASSWORD"), refserver.DefaultPassword)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -52,7 +53,8 @@ func Merge(rs []*Report) (*Report, error) {
 		addCounts(m.TransportErrors, r.TransportErrors)
 		addShedding(&m.Shedding, r.Shedding)
 		for k, c := range r.Checks {
-			m.Checks[k] = Counts{Passed: m.Checks[k].Passed + c.Passed, Failed: m.Checks[k].Failed + c.Failed}
+			m.Checks[k] = Counts{Passed: m.Checks[k].Passed + c.Passed, Failed: m.Checks[k].Failed + c.Failed,
+				Budget: cmp.Or(m.Checks[k].Budget, c.Budget)}
 		}
 		for _, pair := range []struct {
 			dst *hdr.Histogram
@@ -84,7 +86,7 @@ func Merge(rs []*Report) (*Report, error) {
 		}
 	}
 	slices.Sort(documented)
-	m.Coverage = coverageOf(m, documented)
+	m.Coverage = coverageOf(m, documented, rs[0].Coverage.RequireEveryCase)
 	Decide(m)
 	return m, nil
 }
@@ -95,6 +97,7 @@ func addRequests(d *Requests, s Requests) {
 	d.Completed += s.Completed
 	d.Dropped += s.Dropped
 	d.TransportErrors += s.TransportErrors
+	d.Canceled += s.Canceled
 	d.Failed += s.Failed
 	d.Warmup += s.Warmup
 }

@@ -18,6 +18,9 @@ type Report struct {
 	Started         time.Time         `json:"started"`
 	DurationS       float64           `json:"duration_s"`
 	Interrupted     bool              `json:"interrupted"`
+	// Aborted, when set, says which abort_on_fail threshold stopped the run
+	// early, and when.
+	Aborted *Abort `json:"aborted,omitempty"`
 	Load            Load              `json:"load"`
 	Requests        Requests          `json:"requests"`
 	Status          map[string]int64  `json:"status"`
@@ -42,6 +45,14 @@ type Report struct {
 	Outcome Outcome `json:"outcome,omitempty"`
 	// Verdict explains Outcome in one line, e.g. "failed: 3 failed checks".
 	Verdict string `json:"verdict"`
+}
+
+// Abort records a run stopped early by an abort_on_fail threshold.
+type Abort struct {
+	Threshold string  `json:"threshold"`
+	AtS       float64 `json:"at_s"`  // when, from the start of the run
+	Value     float64 `json:"value"` // the threshold's value then, in Unit
+	Unit      string  `json:"unit,omitempty"`
 }
 
 // Tool names the program that wrote the report.
@@ -124,6 +135,33 @@ type Summary struct {
 type Counts struct {
 	Passed int64 `json:"passed"`
 	Failed int64 `json:"failed"`
+	// Budget is the check's error budget, when the scenario gives it one
+	// (run-wide checks only).
+	Budget *Budget `json:"budget,omitempty"`
+}
+
+// Budget is a check's error budget: how many of its failures a run tolerates
+// before they fail it (the scenario's checks: block). A check without one
+// tolerates none. With both bounds, both must hold.
+type Budget struct {
+	// MaxRate is the largest share (0..1) of the responses the check judged
+	// that may fail it.
+	MaxRate *float64 `json:"max_rate,omitempty"`
+	// MaxCount is the largest number of failures.
+	MaxCount *int64 `json:"max_count,omitempty"`
+	// Rate is the share that failed, and Within says whether the failures
+	// stayed within the budget; Decide fills both in.
+	Rate   float64 `json:"rate"`
+	Within bool    `json:"within"`
+}
+
+// holds reports whether failed of judged responses stay within b.
+func (b Budget) holds(failed, judged int64) (rate float64, within bool) {
+	if judged > 0 {
+		rate = float64(failed) / float64(judged)
+	}
+	within = (b.MaxRate == nil || rate <= *b.MaxRate) && (b.MaxCount == nil || failed <= *b.MaxCount)
+	return rate, within
 }
 
 // Case is the result of one case of the mix.
@@ -196,10 +234,15 @@ type Threshold struct {
 // Coverage says which documented statuses and which cases the run never
 // observed, or never saw reach their purpose.
 type Coverage struct {
-	StatusesSeen      []int    `json:"statuses_seen"`
-	StatusesUnseen    []int    `json:"statuses_unseen"`     // documented but never observed
-	CasesNotRun       []string `json:"cases_not_run"`       // catalogue cases the mix left out
-	CasesNeverReached []string `json:"cases_never_reached"` // run, but no response had an expected status
+	StatusesSeen   []int `json:"statuses_seen"`
+	StatusesUnseen []int `json:"statuses_unseen"` // documented but never observed
+	// CasesWithoutResponse are the cases of the mix that got no response in
+	// the measured phase; with RequireEveryCase (the default) they fail the
+	// run: a run too short to cover its mix is not a pass.
+	CasesWithoutResponse []string `json:"cases_without_response"`
+	RequireEveryCase     bool     `json:"require_every_case"`
+	CasesNotRun          []string `json:"cases_not_run"`       // catalogue cases the mix left out
+	CasesNeverReached    []string `json:"cases_never_reached"` // run, but no response had an expected status
 }
 
 // Phase times a step outside the measured phase, such as fixture setup.

@@ -66,7 +66,7 @@ func TestBadFilesPositions(t *testing.T) {
 		want       []string // each must be a whole line of the error text
 	}{
 		{"unknown key with suggestion", "unknown_key", []string{
-			`testdata/bad/unknown_key.yaml:3:3: unknown key "rat" in load; allowed: model, rate, stages, duration, requests, warmup, max_in_flight, on_saturation, concurrency, seed, think_time, slack (did you mean "rate"?)`,
+			`testdata/bad/unknown_key.yaml:3:3: unknown key "rat" in load; allowed: model, rate, stages, duration, requests, per_case, warmup, max_in_flight, on_saturation, concurrency, seed, think_time, slack (did you mean "rate"?)`,
 			`testdata/bad/unknown_key.yaml:6:21: unknown key "wieght" in mix[0]; allowed: case, weight, expect (did you mean "weight"?)`,
 		}},
 		{"rate with a long unit", "bad_rate", []string{

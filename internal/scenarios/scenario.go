@@ -7,6 +7,7 @@ import (
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
 	"github.com/wrtcbench/wrtcbench/internal/faults"
+	"github.com/wrtcbench/wrtcbench/internal/report"
 	"github.com/wrtcbench/wrtcbench/internal/threshold"
 	"github.com/wrtcbench/wrtcbench/internal/units"
 )
@@ -49,6 +50,9 @@ const (
 	DefaultSlack = 250 * time.Microsecond
 	// MaxSlack bounds load.slack.
 	MaxSlack = 10 * time.Millisecond
+	// DefaultProductionMaxRate caps the rate sent to ProductionHost unless
+	// target.max_rate raises it.
+	DefaultProductionMaxRate = 10.0
 	// MaxParticipantsPerSession is the API's limit of participants in one session.
 	MaxParticipantsPerSession = 20
 )
@@ -76,7 +80,25 @@ type Scenario struct {
 	Mix []MixEntry
 	// Thresholds must all hold for the run to pass.
 	Thresholds []threshold.Threshold
+	// Checks holds the checks' error budgets, by check name: how many
+	// failures of a check the run tolerates. A check without one tolerates
+	// none.
+	Checks map[string]report.Budget
+	// Coverage says what the run must cover to pass.
+	Coverage Coverage
 }
+
+// Coverage says what a run must cover to pass.
+type Coverage struct {
+	// RequireEveryCase fails a run in which a case of the mix got no
+	// response in the measured phase; nil means true. Read it with
+	// EveryCase.
+	RequireEveryCase *bool
+}
+
+// EveryCase reports whether every case of the mix must get a response
+// (coverage.require_every_case, default true).
+func (c Coverage) EveryCase() bool { return c.RequireEveryCase == nil || *c.RequireEveryCase }
 
 // Target is the API under test.
 type Target struct {
@@ -104,6 +126,10 @@ type Target struct {
 	TLS TLS
 	// AllowProduction must be true to send load to ProductionHost.
 	AllowProduction bool
+	// MaxRate caps the rate the run may send to the target: the open
+	// model's peak rate must not exceed it. Zero means no cap, except for
+	// ProductionHost, where it means DefaultProductionMaxRate.
+	MaxRate units.Rate
 	// Embedded is the target.embedded block: the faults the in-process
 	// reference server injects during the measured phase. Nil when absent;
 	// it applies only when URL is Embedded.
@@ -212,6 +238,11 @@ type LoadSpec struct {
 	Seed uint64
 	// SeedSet records that Seed was given, so that an explicit zero is kept.
 	SeedSet bool
+	// PerCase, when not zero, sends every case of the mix exactly this many
+	// times, in an order drawn from the seed: the run's length is PerCase ×
+	// the number of cases, and the weights do not apply. A conformance
+	// suite is then complete and deterministic.
+	PerCase int64
 }
 
 // Stage is one linear ramp of an open-model load.
