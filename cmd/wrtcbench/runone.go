@@ -101,7 +101,7 @@ func (sr *scenarioRun) setUp(ctx context.Context) error {
 	start := time.Now()
 	set, err := sr.fx.Setup(ctx, spec)
 	step.Done(err)
-	sr.setup = report.Phase{Name: "setup", DurationS: time.Since(start).Seconds(), Requests: sr.fx.Calls()}
+	sr.setup = report.Phase{Name: "setup", DurationS: time.Since(start).Seconds(), Requests: sr.fx.Stats().Requests}
 	if err != nil {
 		if ctx.Err() != nil {
 			return context.Canceled
@@ -136,7 +136,7 @@ func (sr *scenarioRun) tearDown() report.Phase {
 		_ = sr.tg.embedded.SetFaults(refserver.Faults{}) // cannot fail: no faults
 	}
 	step := sr.pg.Step(s.Name + ": tear down fixtures")
-	start, calls := time.Now(), sr.fx.Calls()
+	start, calls := time.Now(), sr.fx.Stats().Requests
 	ctx, cancel := context.WithTimeout(context.Background(), teardownTimeout)
 	defer cancel()
 	err := sr.fx.Teardown(ctx, sr.set)
@@ -144,7 +144,7 @@ func (sr *scenarioRun) tearDown() report.Phase {
 	if err != nil {
 		ph.Error = err.Error()
 	}
-	ph.DurationS, ph.Requests = time.Since(start).Seconds(), sr.fx.Calls()-calls
+	ph.DurationS, ph.Requests = time.Since(start).Seconds(), sr.fx.Stats().Requests-calls
 	return ph
 }
 
