@@ -594,6 +594,8 @@ func (d *decoder) fixtures(n *yaml.Node, path string, f *Fixtures) {
 		{"aliases", d.strList(&f.Aliases)},
 		{"seat", d.optBool(&f.Seat)},
 		{"cleanup", d.optBool(&f.Cleanup)},
+		{"rate", d.rate(&f.Rate, false)},
+		{"concurrency", d.intField(&f.Concurrency, 1, nil)},
 		{"static", func(v *yaml.Node, p string) {
 			f.Static = []StaticSession{}
 			d.sequence(v, p, "sessions", func(c *yaml.Node, p string) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/fixtures"
 	"github.com/wrtcbench/wrtcbench/internal/threshold"
 	"gopkg.in/yaml.v3"
 )
@@ -27,6 +28,11 @@ const (
 	DefaultSessions = 1
 	// DefaultParticipantsPerSession is the number of participants per created session.
 	DefaultParticipantsPerSession = 2
+	// DefaultFixtureRate paces setup and teardown calls, per second.
+	DefaultFixtureRate = fixtures.DefaultRate
+	// DefaultFixtureConcurrency is how many setup or teardown calls may be
+	// under way at once.
+	DefaultFixtureConcurrency = fixtures.DefaultConcurrency
 	// DefaultModel is the open (arrival-rate) load model.
 	DefaultModel = "open"
 	// DefaultMaxInFlight caps concurrent requests.
@@ -137,6 +143,12 @@ type Fixtures struct {
 	Cleanup *bool
 	// Static lists existing sessions (static mode).
 	Static []StaticSession
+	// Rate paces the setup and teardown calls (create, seat, delete), in
+	// either mode; zero means DefaultFixtureRate.
+	Rate Rate
+	// Concurrency is how many setup or teardown calls may be under way at
+	// once, waits before a retry included; zero means DefaultFixtureConcurrency.
+	Concurrency int
 }
 
 // SeatEnabled reports whether setup seats every participant (default true).
@@ -295,6 +307,12 @@ func (s *Scenario) ApplyDefaults() {
 	}
 	if f.Cleanup == nil {
 		f.Cleanup = ptr(true)
+	}
+	if f.Rate.PerSecond == 0 {
+		f.Rate = Rate{PerSecond: DefaultFixtureRate}
+	}
+	if f.Concurrency == 0 {
+		f.Concurrency = DefaultFixtureConcurrency
 	}
 
 	l := &s.Load
