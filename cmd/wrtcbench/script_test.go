@@ -20,8 +20,14 @@ import (
 // not change what they see, so they are removed from the test process; a test
 // of how the command reads them sets them itself (t.Setenv, or env in a
 // script).
+//
+// A script's command runs this binary again, named wrtcbench: that process
+// keeps the environment the script gave it (env WRTC_PASSWORD=...).
 func TestMain(m *testing.M) {
 	for _, kv := range os.Environ() {
+		if filepath.Base(os.Args[0]) == "wrtcbench" {
+			break
+		}
 		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "WRTC_") && !strings.HasPrefix(name, "WRTC_ARTIFACTS") {
 			os.Unsetenv(name)
 		}
@@ -42,6 +48,8 @@ func TestScripts(t *testing.T) {
 			"reportcheck": cmdReportCheck,
 			"wrtc":        cmdWrtc,
 			"waitfor":     cmdWaitFor,
+			"serve":       cmdServe,
+			"mock":        cmdMock,
 		},
 		Setup: func(env *testscript.Env) error {
 			repo, err := filepath.Abs("../..")
@@ -93,7 +101,7 @@ func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
 
 // cmdReportCheck checks the invariants of a report.json every run must keep:
 // `reportcheck FILE [field=value...]`. Fields are dotted paths into the
-// report, compared as JSON text.
+// report, compared as JSON text; `field>N` and `field>=N` compare a number.
 func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 1 {
 		ts.Fatalf("usage: reportcheck FILE [path=value...]")
@@ -127,7 +135,7 @@ func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 		fails = append(fails, "scheduled != sent + dropped")
 	}
 	for _, kv := range args[1:] {
-		path, want, ok := cut(kv)
+		path, op, want, ok := cut(kv)
 		if !ok {
 			ts.Fatalf("bad field %q", kv)
 		}
@@ -147,6 +155,15 @@ func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 			}
 		}
 		got, _ := json.Marshal(v)
+		if op != "=" {
+			n, isNum := v.(float64)
+			bound, err := strconv.ParseFloat(want, 64)
+			ts.Check(err)
+			if !isNum || n < bound || (op == ">" && n == bound) {
+				fails = append(fails, fmt.Sprintf("%s is %s, want %s %s", path, got, op, want))
+			}
+			continue
+		}
 		if string(got) != want {
 			fails = append(fails, fmt.Sprintf("%s is %s, want %s", path, got, want))
 		}
@@ -159,13 +176,19 @@ func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-func cut(s string) (string, string, bool) {
+// cut splits path=value, path>value or path>=value.
+func cut(s string) (path, op, value string, ok bool) {
 	for i := range s {
-		if s[i] == '=' {
-			return s[:i], s[i+1:], true
+		switch {
+		case strings.HasPrefix(s[i:], ">="):
+			return s[:i], ">=", s[i+2:], true
+		case s[i] == '>':
+			return s[:i], ">", s[i+1:], true
+		case s[i] == '=':
+			return s[:i], "=", s[i+1:], true
 		}
 	}
-	return "", "", false
+	return "", "", "", false
 }
 
 func splitPath(p string) []string {
