@@ -22,7 +22,6 @@ const setupErr = `create session: POST http://127.0.0.1:9/v1/accounts/9900000/se
 func setupFailedReport(t *testing.T) *Report {
 	t.Helper()
 	col := NewCollector(colCases, contract.Default(), 4, time.Second)
-	col.Finish()
 	return col.Report(Meta{
 		Scenario: ScenarioInfo{Name: "fx", Seed: 1},
 		Target:   "http://127.0.0.1:9/v1",
