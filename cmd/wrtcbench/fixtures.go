@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -124,7 +126,7 @@ func fixtureStatus(p fixtures.Progress, rate float64) string {
 		fmt.Fprintf(&b, ", %d retried", p.Retries)
 	}
 	if p.Rate < rate {
-		fmt.Fprintf(&b, ", pace lowered to %s after 429", scenarios.Rate{PerSecond: p.Rate})
+		fmt.Fprintf(&b, ", pace lowered to %s/s after 429", strconv.FormatFloat(math.Round(p.Rate*10)/10, 'f', -1, 64))
 	}
 	return b.String()
 }
