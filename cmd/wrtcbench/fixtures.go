@@ -72,6 +72,7 @@ func (sr *scenarioRun) writeSetupFailure(start time.Time) error {
 	cfg := runnerConfig(s, o, nil)
 	col := report.NewCollector(s.MixCases(), o.k, cfg.Workers(), o.interval)
 	rep := col.Report(reportMeta(s, o, cfg, sr.tg, runner.Summary{Start: start}, sr.setup))
+	sr.failed = rep
 	if err := report.WriteFolder(sr.out, rep); err != nil {
 		return fmt.Errorf("writing %s: %w", sr.out, err)
 	}

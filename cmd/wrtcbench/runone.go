@@ -31,6 +31,7 @@ type scenarioRun struct {
 	fxStep atomic.Pointer[progress.Step] // the setup or teardown step fx reports to
 	set    *fixtures.Set
 	setup  report.Phase
+	failed *report.Report // the report of a failed setup
 
 	tornDown bool
 }
@@ -50,6 +51,9 @@ func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out 
 	defer tg.close()
 	sr.tg = tg
 	if err := sr.setUp(ctx); err != nil {
+		if sr.failed != nil {
+			done(sr.failed) // a failed setup has a report too
+		}
 		return err
 	}
 	defer sr.tearDown(ctx) // a no-op when fire tore down already
