@@ -67,6 +67,10 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "fixtures create: %d sessions × %d participants (%d publishers), aliases %v; seat %v, cleanup %v\n",
 			s.Fixtures.Sessions, s.Fixtures.ParticipantsPerSession, s.Fixtures.PublishersPerSession, s.Fixtures.Aliases, s.Seat(), s.Cleanup())
 	}
+	if n := fixtureSpec(s).Calls(); n > 0 {
+		took := time.Duration(float64(n) / s.Fixtures.Rate.PerSecond * float64(time.Second))
+		fmt.Fprintf(stdout, "setup    %d calls at %s, %d at a time: %s at least\n", n, s.Fixtures.Rate, s.Fixtures.Concurrency, took.Round(100*time.Millisecond))
+	}
 	fmt.Fprintln(stdout)
 	fmt.Fprintf(stdout, "load     %s, until %s; warm-up %s", describeLoad(cfg), describeEnd(cfg), cfg.Warmup)
 	if cfg.Slack > 0 {

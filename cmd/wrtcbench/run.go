@@ -233,16 +233,7 @@ func (o *runOptions) apply(s *scenarios.Scenario) error {
 		t.AccountID, t.Origin.Account = o.account, "--account"
 	}
 	if !t.IsEmbedded() {
-		fromEnv := func(v *string, origin *string, name string) {
-			if *v == "" {
-				if e := os.Getenv(name); e != "" {
-					*v, *origin = e, "$"+name
-				}
-			}
-		}
-		fromEnv(&t.AccountID, &t.Origin.Account, "WRTC_ACCOUNT_ID")
-		fromEnv(&t.Username, &t.Origin.Username, "WRTC_USERNAME")
-		fromEnv(&t.Password, &t.Origin.Password, "WRTC_PASSWORD")
+		t.FillFromEnv(os.LookupEnv)
 	}
 	if o.rate.set {
 		s.Load.Rate, s.Load.Stages = o.rate.rate, nil

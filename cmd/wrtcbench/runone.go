@@ -8,18 +8,15 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
-	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/fixtures"
 	"github.com/wrtcbench/wrtcbench/internal/progress"
 	"github.com/wrtcbench/wrtcbench/internal/report"
 	"github.com/wrtcbench/wrtcbench/internal/runner"
 	"github.com/wrtcbench/wrtcbench/internal/scenarios"
 )
-
-// teardownTimeout bounds the cleanup after a run, interrupted or not.
-const teardownTimeout = 30 * time.Second
 
 // scenarioRun is one scenario on its way through setup, load and teardown.
 type scenarioRun struct {
@@ -32,8 +29,10 @@ type scenarioRun struct {
 	tg     *target
 	client *http.Client
 	fx     *fixtures.Client
+	fxStep atomic.Pointer[progress.Step] // the setup or teardown step fx reports to
 	set    *fixtures.Set
 	setup  report.Phase
+	failed *report.Report // the report of a failed setup
 
 	tornDown bool
 }
@@ -53,9 +52,12 @@ func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out 
 	defer tg.close()
 	sr.tg = tg
 	if err := sr.setUp(ctx); err != nil {
+		if sr.failed != nil {
+			done(sr.failed) // a failed setup has a report too
+		}
 		return err
 	}
-	defer sr.tearDown() // a no-op when fire tore down already
+	defer sr.tearDown(ctx) // a no-op when fire tore down already
 	plan, err := sr.plan()
 	if err != nil {
 		return usageError(err)
@@ -74,7 +76,7 @@ func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out 
 }
 
 // setUp makes the HTTP client, checks that the target answers and sets up
-// the fixtures.
+// the fixtures (fixtures.go).
 func (sr *scenarioRun) setUp(ctx context.Context) error {
 	s, tg := sr.s, sr.tg
 	workers := s.Load.MaxInFlight
@@ -92,30 +94,7 @@ func (sr *scenarioRun) setUp(ctx context.Context) error {
 	if err := preflight(ctx, client, tg.url, s.Target.Timeout); err != nil {
 		return targetError(err)
 	}
-	sr.fx = &fixtures.Client{HTTP: client, BaseURL: tg.url, AccountID: tg.account, Username: tg.username, Password: tg.password}
-	spec := fixtures.Spec{Name: s.Name, Sessions: s.Fixtures.Sessions, ParticipantsPerSession: s.Fixtures.ParticipantsPerSession,
-		PublishersPerSession: s.Fixtures.PublishersPerSession, Seat: s.Seat()}
-	for _, st := range s.Fixtures.Static {
-		spec.Static = append(spec.Static, fixtures.Session{ID: st.Session, Participants: st.Participants, Publishers: st.Publishers})
-	}
-	step := sr.pg.Step(fmt.Sprintf("%s: set up fixtures against %s", s.Name, redactURL(tg.url)))
-	start := time.Now()
-	set, err := sr.fx.Setup(ctx, spec)
-	step.Done(err)
-	sr.setup = report.Phase{Name: "setup", DurationS: time.Since(start).Seconds(), Requests: sr.fx.Calls()}
-	if err != nil {
-		if ctx.Err() != nil {
-			return context.Canceled
-		}
-		var fe *fixtures.Error
-		if errors.As(err, &fe) && (fe.Status == http.StatusUnauthorized || fe.Status == http.StatusForbidden) {
-			// A refused identity: say which one, and where each part came from.
-			err = fmt.Errorf("%w; check the identity: %s", err, sr.tg.who())
-		}
-		return targetError(fmt.Errorf("fixture setup failed: %w", err))
-	}
-	sr.set = set
-	return nil
+	return sr.setUpFixtures(ctx)
 }
 
 // plan renders the requests of the run from the fixtures.
@@ -125,33 +104,6 @@ func (sr *scenarioRun) plan() (*scenarios.Plan, error) {
 		Seed: s.Load.Seed, BaseURL: tg.url, AccountID: tg.account, Username: tg.username, Password: tg.password,
 		Aliases: s.Fixtures.Aliases, Mix: sr.o.mix(s), Fixtures: sr.set, InTurn: s.Load.PerCase > 0,
 	})
-}
-
-// tearDown deletes the fixtures that setup created, when the scenario asks,
-// once: right after the load, so that its phase is in the report, or on the
-// way out when the run failed before that. The embedded server's faults are
-// switched off first: teardown is not measured.
-func (sr *scenarioRun) tearDown() report.Phase {
-	ph := report.Phase{Name: "teardown"}
-	s := sr.s
-	if sr.tornDown || sr.set == nil || !s.Cleanup() || s.Fixtures.Mode == "static" {
-		return ph
-	}
-	sr.tornDown = true
-	if sr.tg.embedded != nil {
-		_ = sr.tg.embedded.SetFaults(faults.Faults{}) // cannot fail: no faults
-	}
-	step := sr.pg.Step(s.Name + ": tear down fixtures")
-	start, calls := time.Now(), sr.fx.Calls()
-	ctx, cancel := context.WithTimeout(context.Background(), teardownTimeout)
-	defer cancel()
-	err := sr.fx.Teardown(ctx, sr.set)
-	step.Done(err)
-	if err != nil {
-		ph.Error = err.Error()
-	}
-	ph.DurationS, ph.Requests = time.Since(start).Seconds(), sr.fx.Calls()-calls
-	return ph
 }
 
 // fire runs the measured phase, tears down and writes the result folder.
@@ -227,7 +179,7 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 	if aborted != nil {
 		m.Aborted = &aborted.Abort
 	}
-	m.Phases = append(m.Phases, sr.tearDown())
+	m.Phases = append(m.Phases, sr.tearDown(ctx))
 	sr.pg.Wait() // the bars are drawn before the summary is printed
 	rep := col.Report(m)
 	if err := report.WriteFolder(out, rep); err != nil {

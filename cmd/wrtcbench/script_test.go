@@ -20,12 +20,16 @@ import (
 // not change what they see, so they are removed from the test process; a test
 // of how the command reads them sets them itself (t.Setenv, or env in a
 // script).
+//
+// A script's command runs this binary again, named wrtcbench: that process
+// keeps the environment the script gave it (env WRTC_PASSWORD=...).
 func TestMain(m *testing.M) {
-	if filepath.Base(os.Args[0]) != "wrtcbench" { // not the command a script runs
-		for _, kv := range os.Environ() {
-			if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "WRTC_") && !strings.HasPrefix(name, "WRTC_ARTIFACTS") {
-				os.Unsetenv(name)
-			}
+	for _, kv := range os.Environ() {
+		if filepath.Base(os.Args[0]) == "wrtcbench" {
+			break
+		}
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "WRTC_") && !strings.HasPrefix(name, "WRTC_ARTIFACTS") {
+			os.Unsetenv(name)
 		}
 	}
 	testscript.Main(m, map[string]func(){
@@ -45,6 +49,8 @@ func TestScripts(t *testing.T) {
 			"wrtc":        cmdWrtc,
 			"waitfor":     cmdWaitFor,
 			"envfile":     cmdEnvFile,
+			"serve":       cmdServe,
+			"mock":        cmdMock,
 		},
 		Setup: func(env *testscript.Env) error {
 			repo, err := filepath.Abs("../..")
@@ -105,10 +111,10 @@ func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
 
 // cmdReportCheck checks the invariants of a report.json every run must keep:
 // `reportcheck FILE [field=value...]`. Fields are dotted paths into the
-// report, compared as JSON text.
+// report, compared as JSON text; `field>N` and `field>=N` compare a number.
 func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 1 {
-		ts.Fatalf("usage: reportcheck FILE [path=JSON|path<NUMBER...]")
+		ts.Fatalf("usage: reportcheck FILE [path=JSON | path>NUMBER | path>=NUMBER | path<NUMBER | path<=NUMBER ...]")
 	}
 	var rep map[string]any
 	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &rep))
@@ -139,12 +145,9 @@ func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 		fails = append(fails, "scheduled != sent + dropped")
 	}
 	for _, kv := range args[1:] {
-		path, want, ok := cut(kv)
-		less := false
+		path, op, want, ok := cut(kv)
 		if !ok {
-			if path, want, less = strings.Cut(kv, "<"); !less {
-				ts.Fatalf("bad field %q: write path=JSON or path<NUMBER", kv)
-			}
+			ts.Fatalf("bad field %q: write path=JSON, or path OP NUMBER with OP one of > >= < <=", kv)
 		}
 		var v any = rep
 		for _, p := range splitPath(path) {
@@ -162,11 +165,13 @@ func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 			}
 		}
 		got := marshalPlain(v)
-		if less {
+		if op != "=" {
+			n, isNum := v.(float64)
 			bound, err := strconv.ParseFloat(want, 64)
 			ts.Check(err)
-			if f, isNum := v.(float64); !isNum || f >= bound {
-				fails = append(fails, fmt.Sprintf("%s is %s, want less than %s", path, got, want))
+			held := map[string]bool{">": n > bound, ">=": n >= bound, "<": n < bound, "<=": n <= bound}[op]
+			if !isNum || !held {
+				fails = append(fails, fmt.Sprintf("%s is %s, want %s %s", path, got, op, want))
 			}
 			continue
 		}
@@ -191,13 +196,20 @@ func marshalPlain(v any) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-func cut(s string) (string, string, bool) {
+// cut splits path=value, or a comparison path>value, path>=value,
+// path<value or path<=value.
+func cut(s string) (path, op, value string, ok bool) {
 	for i := range s {
-		if s[i] == '=' {
-			return s[:i], s[i+1:], true
+		switch {
+		case strings.HasPrefix(s[i:], ">="), strings.HasPrefix(s[i:], "<="):
+			return s[:i], s[i : i+2], s[i+2:], true
+		case s[i] == '>', s[i] == '<':
+			return s[:i], s[i : i+1], s[i+1:], true
+		case s[i] == '=':
+			return s[:i], "=", s[i+1:], true
 		}
 	}
-	return "", "", false
+	return "", "", "", false
 }
 
 func splitPath(p string) []string {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -58,19 +57,6 @@ func resolveTarget(s *scenarios.Scenario) (*target, error) {
 	t.url, t.embedded = rs.URL, rs.Server
 	t.close = func() { _ = rs.Close(); cancel() }
 	return t, nil
-}
-
-// who names the identity the run uses and where each part came from, for a
-// message about a refused call. It never names the password.
-func (t *target) who() string {
-	from := func(o string) string {
-		if o == "" {
-			return ""
-		}
-		return " (from " + o + ")"
-	}
-	return fmt.Sprintf("user %q%s, account %q%s, password from %s", t.username, from(t.origin.Username),
-		t.account, from(t.origin.Account), cmp.Or(t.origin.Password, "nowhere"))
 }
 
 // preflight checks, before anything of the run is sent, that the target can

@@ -247,10 +247,32 @@ type Coverage struct {
 
 // Phase times a step outside the measured phase, such as fixture setup.
 type Phase struct {
-	Name      string  `json:"name"` // setup, teardown
+	Name      string  `json:"name"` // PhaseSetup, PhaseTeardown
 	DurationS float64 `json:"duration_s"`
-	Requests  int64   `json:"requests"`
-	Error     string  `json:"error,omitempty"`
+	// Requests counts the HTTP requests the phase sent, retries included.
+	Requests int64 `json:"requests"`
+	// Retries counts those that repeated a call whose earlier try failed,
+	// and Retried the same by cause: "429", "503", "reset", ...
+	Retries int64            `json:"retries,omitempty"`
+	Retried map[string]int64 `json:"retried,omitempty"`
+	Error   string           `json:"error,omitempty"`
+}
+
+// The phases a run reports.
+const (
+	PhaseSetup    = "setup"
+	PhaseTeardown = "teardown"
+)
+
+// SetupError returns the error of the run's fixture setup, or "" when it
+// did not fail. A run whose setup failed sent no measured request.
+func (r *Report) SetupError() string {
+	for _, p := range r.Phases {
+		if p.Name == PhaseSetup && p.Error != "" {
+			return p.Error
+		}
+	}
+	return ""
 }
 
 // Interval holds the figures of one time slice of the run (one second by

@@ -16,7 +16,7 @@ type Outcome string
 // The outcomes of a run.
 const (
 	OutcomePassed      Outcome = "passed"      // every check and threshold held
-	OutcomeFailed      Outcome = "failed"      // a check or a threshold failed, or nothing was measured
+	OutcomeFailed      Outcome = "failed"      // a check or a threshold failed, nothing was measured, or the setup failed
 	OutcomeInvalid     Outcome = "invalid"     // the generator fell behind, and a timing verdict depends on it
 	OutcomeInterrupted Outcome = "interrupted" // the user stopped the run
 	OutcomeRunning     Outcome = "running"     // a partial report of a run still going
@@ -32,7 +32,15 @@ const (
 // lag, rate) is marked Invalid; if the scenario has any, the run is
 // OutcomeInvalid rather than passed or failed on them. A run without timing
 // thresholds is judged on its facts, with the lag reported as a note.
+//
+// A run whose fixture setup failed measured nothing: it is OutcomeFailed,
+// with "setup failed: " and the setup's error as its verdict. (The command
+// exits 3 for it rather than 1: the target could not be used.)
 func Decide(r *Report) {
+	if e := r.SetupError(); e != "" {
+		r.Outcome, r.Passed, r.Verdict = OutcomeFailed, false, "setup failed: "+e
+		return
+	}
 	var failedChecks int64
 	var spent []string // checks whose failures stayed within their budget
 	for _, name := range sortedKeys(r.Checks) {

@@ -44,7 +44,10 @@ func Parse(file string, data []byte, lookupEnv func(string) (string, bool)) (*Sc
 	}
 	s := &Scenario{File: file}
 	d.scenario(root, s)
-	s.Target.Origin = fileOrigin(s.Target)
+	s.Target.Origin = d.fileOrigin(file, s.Target)
+	if s.Target.URL != "" && !s.Target.IsEmbedded() {
+		s.Target.FillFromEnv(lookupEnv)
+	}
 	s.ApplyDefaults()
 	d.Locate(s.check())
 	if err := d.Err(); err != nil {
@@ -54,13 +57,17 @@ func Parse(file string, data []byte, lookupEnv func(string) (string, bool)) (*Sc
 }
 
 // fileOrigin names the scenario file as the origin of each identity value it
-// gives.
-func fileOrigin(t Target) Origin {
+// gives, and the environment variable it read, if any: "target.username in
+// s.yaml", "${WRTC_PASSWORD} in target.password of s.yaml".
+func (d decoder) fileOrigin(file string, t Target) Origin {
 	from := func(v, key string) string {
-		if v == "" {
+		switch {
+		case v == "":
 			return ""
+		case len(d.Env("target."+key)) > 0:
+			return "${" + strings.Join(d.Env("target."+key), "}${") + "} in target." + key + " of " + file
 		}
-		return "the scenario file (target." + key + ")"
+		return "target." + key + " in " + file
 	}
 	return Origin{Account: from(t.AccountID, "account_id"), Username: from(t.Username, "username"), Password: from(t.Password, "password")}
 }
@@ -135,6 +142,8 @@ func (d decoder) fixtures(n *yaml.Node, path string, f *Fixtures) {
 		{Name: "aliases", Decode: d.Strings(&f.Aliases)},
 		{Name: "seat", Decode: d.OptBool(&f.Seat)},
 		{Name: "cleanup", Decode: d.OptBool(&f.Cleanup)},
+		{Name: "rate", Decode: d.Rate(&f.Rate, false)},
+		{Name: "concurrency", Decode: d.Int(&f.Concurrency, 1, nil)},
 		{Name: "static", Decode: func(v *yaml.Node, p string) {
 			f.Static = []StaticSession{}
 			d.Sequence(v, p, "sessions", func(c *yaml.Node, p string) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
 	"github.com/wrtcbench/wrtcbench/internal/faults"
+	"github.com/wrtcbench/wrtcbench/internal/fixtures"
 	"github.com/wrtcbench/wrtcbench/internal/report"
 	"github.com/wrtcbench/wrtcbench/internal/threshold"
 	"github.com/wrtcbench/wrtcbench/internal/units"
@@ -29,6 +30,11 @@ const (
 	DefaultSessions = 1
 	// DefaultParticipantsPerSession is the number of participants per created session.
 	DefaultParticipantsPerSession = 2
+	// DefaultFixtureRate paces setup and teardown calls, per second.
+	DefaultFixtureRate = fixtures.DefaultRate
+	// DefaultFixtureConcurrency is how many setup or teardown calls may be
+	// under way at once.
+	DefaultFixtureConcurrency = fixtures.DefaultConcurrency
 	// DefaultModel is the open (arrival-rate) load model.
 	DefaultModel = "open"
 	// DefaultMaxInFlight caps concurrent requests.
@@ -147,6 +153,26 @@ type Origin struct {
 	Account, Username, Password string
 }
 
+// FillFromEnv gives each part of t's identity that is still empty the value
+// of its environment variable, when set, and names the variable as its
+// origin: $WRTC_ACCOUNT_ID, $WRTC_USERNAME, $WRTC_PASSWORD. It is for a
+// target that is not embedded; the embedded API has its own defaults.
+func (t *Target) FillFromEnv(lookupEnv func(string) (string, bool)) {
+	if lookupEnv == nil {
+		return
+	}
+	fill := func(v, origin *string, name string) {
+		if *v == "" {
+			if e, ok := lookupEnv(name); ok && e != "" {
+				*v, *origin = e, "$"+name
+			}
+		}
+	}
+	fill(&t.AccountID, &t.Origin.Account, "WRTC_ACCOUNT_ID")
+	fill(&t.Username, &t.Origin.Username, "WRTC_USERNAME")
+	fill(&t.Password, &t.Origin.Password, "WRTC_PASSWORD")
+}
+
 // TLS configures how the target's certificate is checked.
 type TLS struct {
 	// InsecureSkipVerify disables certificate verification.
@@ -181,6 +207,12 @@ type Fixtures struct {
 	Cleanup *bool
 	// Static lists existing sessions (static mode).
 	Static []StaticSession
+	// Rate paces the setup and teardown calls (create, seat, delete), in
+	// either mode; zero means DefaultFixtureRate.
+	Rate units.Rate
+	// Concurrency is how many setup or teardown calls may be under way at
+	// once, waits before a retry included; zero means DefaultFixtureConcurrency.
+	Concurrency int
 }
 
 // SeatEnabled reports whether setup seats every participant (default true).
@@ -344,6 +376,12 @@ func (s *Scenario) ApplyDefaults() {
 	}
 	if f.Cleanup == nil {
 		f.Cleanup = ptr(true)
+	}
+	if f.Rate.PerSecond == 0 {
+		f.Rate = units.Rate{PerSecond: DefaultFixtureRate}
+	}
+	if f.Concurrency == 0 {
+		f.Concurrency = DefaultFixtureConcurrency
 	}
 
 	l := &s.Load

@@ -160,6 +160,12 @@ func (f Fixtures) check(p *problems) {
 	default:
 		p.add("fixtures.mode", "%q is not allowed; use create or static", f.Mode)
 	}
+	if f.Rate.PerSecond <= 0 {
+		p.add("fixtures.rate", "%s must be greater than 0, e.g. 50/s", f.Rate)
+	}
+	if f.Concurrency < 1 {
+		p.add("fixtures.concurrency", "%d is too small; use 1 or more", f.Concurrency)
+	}
 	seen := map[string]bool{}
 	for i, a := range f.Aliases {
 		path := fmt.Sprintf("fixtures.aliases[%d]", i)
