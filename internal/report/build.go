@@ -30,7 +30,7 @@ type Meta struct {
 	RequireEveryCase bool
 	// Aborted says which abort_on_fail threshold stopped the run, if one did.
 	Aborted *Abort
-	Phases      []Phase
+	Phases  []Phase
 }
 
 // Report builds the report of everything recorded so far. Call Finish first.

@@ -10,17 +10,17 @@ const Format = "wrtcbench.report/v1"
 // everything the renderers need, the histograms included. Times in
 // milliseconds are float64; durations in seconds are float64 seconds.
 type Report struct {
-	Format          string            `json:"format"`
-	Tool            Tool              `json:"tool"`
-	Scenario        ScenarioInfo      `json:"scenario"`
-	Target          string            `json:"target"`
-	Contract        string            `json:"contract,omitempty"` // the OpenAPI document responses were judged by
-	Started         time.Time         `json:"started"`
-	DurationS       float64           `json:"duration_s"`
-	Interrupted     bool              `json:"interrupted"`
+	Format      string       `json:"format"`
+	Tool        Tool         `json:"tool"`
+	Scenario    ScenarioInfo `json:"scenario"`
+	Target      string       `json:"target"`
+	Contract    string       `json:"contract,omitempty"` // the OpenAPI document responses were judged by
+	Started     time.Time    `json:"started"`
+	DurationS   float64      `json:"duration_s"`
+	Interrupted bool         `json:"interrupted"`
 	// Aborted, when set, says which abort_on_fail threshold stopped the run
 	// early, and when.
-	Aborted *Abort `json:"aborted,omitempty"`
+	Aborted         *Abort            `json:"aborted,omitempty"`
 	Load            Load              `json:"load"`
 	Requests        Requests          `json:"requests"`
 	Status          map[string]int64  `json:"status"`
