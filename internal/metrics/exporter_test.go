@@ -67,9 +67,9 @@ func TestExporterCountsLikeTheReport(t *testing.T) {
 	e := NewExporter(Run{Scenario: "s", Shard: "1/3", Seed: 7, Hash: "sha256:ab", Start: time.Unix(1700000000, 0),
 		Cases: []string{"subscribe_all", "missing_auth"}}, func() runner.Progress { return runner.Progress{InFlight: 4, TargetRate: 100} })
 	e.Observe([]report.Observation{
-		{Case: 0, Warmup: true, Status: 204, Latency: ms, Verdicts: ok},           // warm-up: counted apart
-		{Case: 0, Warmup: true, Dropped: true},                                    // a dropped warm-up request: not sent, not counted
-		{Case: 0, Dropped: true},                                                  // measured but dropped
+		{Case: 0, Warmup: true, Status: 204, Latency: ms, Verdicts: ok},             // warm-up: counted apart
+		{Case: 0, Warmup: true, Dropped: true},                                      // a dropped warm-up request: not sent, not counted
+		{Case: 0, Dropped: true},                                                    // measured but dropped
 		{Case: 0, Status: 204, Latency: 2 * ms, Service: ms, Lag: ms, Verdicts: ok}, // measured
 		{Case: 0, Status: 204, Latency: 3 * ms, Service: ms, Lag: ms, Verdicts: ok},
 		{Case: 1, Status: 204, Latency: ms, Service: ms, Verdicts: bad}, // failed a check
