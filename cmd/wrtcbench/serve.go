@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,6 +29,7 @@ type serveOptions struct {
 	maxSeats                          int
 	faultsFile                        string
 	faults                            faults.Faults
+	statsOut                          string
 }
 
 // runServe is `wrtcbench serve`: the reference API on a socket until ctx is
@@ -61,7 +63,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := run.Close(); err != nil {
 		return fmt.Errorf("serving: %w", err)
 	}
+	if opts.statsOut != "" {
+		return writeServeStats(opts.statsOut, run.Server.Stats())
+	}
 	return nil
+}
+
+// serveStats is the file `serve --stats-out` writes when it stops: what the
+// server answered, counted on its side, to hold a run's report against.
+type serveStats struct {
+	Requests       uint64                         `json:"requests"`
+	Status         map[int]uint64                 `json:"status"`
+	AddParticipant map[int]uint64                 `json:"add_participant"` // Add Participant to Session answers, setup's seating included
+	Faults         map[refserver.FaultKind]uint64 `json:"faults"`
+}
+
+// writeServeStats writes st to path as JSON.
+func writeServeStats(path string, st refserver.Stats) error {
+	data, err := json.MarshalIndent(serveStats{Requests: st.Requests, Status: st.Status,
+		AddParticipant: st.AddParticipant, Faults: st.Faults}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
 // parseServeFlags reads the command line. Bad flags are usage errors; -h is
@@ -85,6 +109,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, error) {
 	fs.StringVar(&o.caOut, "ca-out", "", "with --tls, write the certificate to `FILE` for clients to trust")
 	fs.IntVar(&o.maxSeats, "max-participants", refserver.DefaultMaxParticipantsPerSession, "participants per session `limit`")
 	fs.StringVar(&o.faultsFile, "faults", "", "read faults from a YAML `FILE` (instead of the fault flags)")
+	fs.StringVar(&o.statsOut, "stats-out", "", "when stopped, write the server's own counts (requests, statuses) to `FILE` as JSON")
 	flt.register(fs, &o.faults)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
