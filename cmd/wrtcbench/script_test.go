@@ -42,6 +42,11 @@ func TestScripts(t *testing.T) {
 			"reportcheck": cmdReportCheck,
 			"wrtc":        cmdWrtc,
 			"waitfor":     cmdWaitFor,
+			"freeport":    cmdFreePort,
+			"startat":     cmdStartAt,
+			"waitlisten":  cmdWaitListen,
+			"shardscheck": cmdShardsCheck,
+			"scrape":      cmdScrape,
 		},
 		Setup: func(env *testscript.Env) error {
 			repo, err := filepath.Abs("../..")
