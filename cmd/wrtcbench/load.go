@@ -41,17 +41,22 @@ func runnerConfig(s *scenarios.Scenario, o *runOptions, plan *scenarios.Plan) ru
 		}
 	}
 	if cfg.Model == runner.Open {
-		if len(l.Stages) > 0 {
-			st := make(runner.Stages, len(l.Stages))
-			for i, g := range l.Stages {
-				st[i] = runner.Stage{Duration: g.Duration, Rate: g.Rate.PerSecond * share}
-			}
-			cfg.Pacer = st
-		} else {
-			cfg.Pacer = runner.Constant{PerSecond: l.Rate.PerSecond * share}
-		}
+		cfg.Pacer = pacer(l, share)
 	}
 	return cfg
+}
+
+// pacer returns the open-model schedule of l at share of its rate: 1 for
+// the whole run, 1/N for one of N shards.
+func pacer(l scenarios.LoadSpec, share float64) runner.Pacer {
+	if len(l.Stages) > 0 {
+		st := make(runner.Stages, len(l.Stages))
+		for i, g := range l.Stages {
+			st[i] = runner.Stage{Duration: g.Duration, Rate: g.Rate.PerSecond * share}
+		}
+		return st
+	}
+	return runner.Constant{PerSecond: l.Rate.PerSecond * share}
 }
 
 // saveEvery is how often a partial report.json is written during a run.

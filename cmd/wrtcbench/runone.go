@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wrtcbench/wrtcbench/internal/fixtures"
+	"github.com/wrtcbench/wrtcbench/internal/metrics"
 	"github.com/wrtcbench/wrtcbench/internal/progress"
 	"github.com/wrtcbench/wrtcbench/internal/report"
 	"github.com/wrtcbench/wrtcbench/internal/runner"
@@ -130,8 +131,17 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 		return nil, err
 	}
 	defer hlog.Close()
-	if hw, err := report.NewHlogWriter(hlog, s.Name, time.Now()); err == nil {
+	start := o.startAt.t
+	if start.IsZero() {
+		start = time.Now()
+	}
+	if hw, err := report.NewHlogWriter(hlog, s.Name, start); err == nil {
 		col.OnInterval = func(iv report.Interval) { _ = hw.Interval(iv) } // best effort: the final write reports errors
+	}
+	exp := sr.exporter(col, rn, start)
+	// Everything is ready: with --start-at, the schedule starts at its instant.
+	if err := sr.waitStart(ctx); err != nil {
+		return nil, err
 	}
 	colCtx, stopCol := context.WithCancel(context.Background())
 	colDone := make(chan struct{})
@@ -191,5 +201,31 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 		}
 		fmt.Fprintf(sr.stdout, "\nresults: %s\n", out)
 	}
+	if exp != nil {
+		exp.Finish()
+		o.metrics.Linger(ctx, exp, o.metricsLinger)
+	}
 	return rep, nil
+}
+
+// exporter makes the live metrics of this run and shows them on the
+// --metrics-addr server, fed by the collector's folds: nil without the flag.
+func (sr *scenarioRun) exporter(col *report.Collector, rn *runner.Runner, start time.Time) *metrics.Exporter {
+	if sr.o.metrics == nil {
+		return nil
+	}
+	run := metrics.Run{Scenario: sr.s.Name, Shard: sr.o.shard.String(), Seed: sr.s.Load.Seed,
+		Hash: sr.o.hashes[sr.s.File], Start: start}
+	for _, c := range sr.o.mix(sr.s) {
+		run.Cases = append(run.Cases, c.Name())
+	}
+	exp := metrics.NewExporter(run, rn.Progress)
+	col.Observer = exp
+	if prev := col.OnInterval; prev != nil {
+		col.OnInterval = func(iv report.Interval) { prev(iv); exp.Interval(iv) }
+	} else {
+		col.OnInterval = exp.Interval
+	}
+	sr.o.metrics.Set(exp)
+	return exp
 }

@@ -51,6 +51,11 @@ func TestScripts(t *testing.T) {
 			"envfile":     cmdEnvFile,
 			"serve":       cmdServe,
 			"mock":        cmdMock,
+			"freeport":    cmdFreePort,
+			"startat":     cmdStartAt,
+			"waitlisten":  cmdWaitListen,
+			"shardscheck": cmdShardsCheck,
+			"scrape":      cmdScrape,
 		},
 		Setup: func(env *testscript.Env) error {
 			repo, err := filepath.Abs("../..")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -29,6 +30,7 @@ type serveOptions struct {
 	faultsFile                        string
 	urlFile                           string
 	faults                            faults.Faults
+	statsOut                          string
 }
 
 // runServe is `wrtcbench serve`: the reference API on a socket until ctx is
@@ -72,7 +74,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := run.Close(); err != nil {
 		return fmt.Errorf("serving: %w", err)
 	}
+	if opts.statsOut != "" {
+		return writeServeStats(opts.statsOut, run.Server.Stats())
+	}
 	return nil
+}
+
+// serveStats is the file `serve --stats-out` writes when it stops: what the
+// server answered, counted on its side, to hold a run's report against.
+type serveStats struct {
+	Requests       uint64                         `json:"requests"`
+	Status         map[int]uint64                 `json:"status"`
+	AddParticipant map[int]uint64                 `json:"add_participant"` // Add Participant to Session answers, setup's seating included
+	Faults         map[refserver.FaultKind]uint64 `json:"faults"`
+}
+
+// writeServeStats writes st to path as JSON.
+func writeServeStats(path string, st refserver.Stats) error {
+	data, err := json.MarshalIndent(serveStats{Requests: st.Requests, Status: st.Status,
+		AddParticipant: st.AddParticipant, Faults: st.Faults}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
 // parseServeFlags reads the command line. Bad flags are usage errors; -h is
@@ -97,6 +121,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, error) {
 	fs.IntVar(&o.maxSeats, "max-participants", refserver.DefaultMaxParticipantsPerSession, "participants per session `limit`")
 	fs.StringVar(&o.faultsFile, "faults", "", "read faults from a YAML `FILE` (instead of the fault flags)")
 	fs.StringVar(&o.urlFile, "url-file", "", "once listening, write the base URL (ending in /v1) to `FILE`, for scripts that start the server on port 0")
+	fs.StringVar(&o.statsOut, "stats-out", "", "when stopped, write the server's own counts (requests, statuses) to `FILE` as JSON")
 	flt.register(fs, &o.faults)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

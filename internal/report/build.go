@@ -31,6 +31,11 @@ type Meta struct {
 	// Aborted says which abort_on_fail threshold stopped the run, if one did.
 	Aborted *Abort
 	Phases  []Phase
+	// StartAt, when set, is the instant the run was told to start at
+	// (run --start-at): the report's Started, common to every shard.
+	StartAt time.Time
+	// Shard identifies the shard of a distributed run; nil for a whole run.
+	Shard *ShardInfo
 }
 
 // Report builds the report of everything recorded so far. Call Finish first.
@@ -59,6 +64,11 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 		Checks: map[string]Counts{}, Violations: []Violation{}, Thresholds: []Threshold{},
 		Intervals: slices.Clone(a.intervals),
 	}
+	if !m.StartAt.IsZero() {
+		r.Started = m.StartAt.UTC().Truncate(time.Millisecond)
+		r.StartDelayMs = ms(m.Summary.Start.Sub(m.StartAt))
+	}
+	r.Shard = m.Shard
 	if partial {
 		for i := range r.Intervals {
 			r.Intervals[i].Histogram = ""

@@ -10,14 +10,17 @@ const Format = "wrtcbench.report/v1"
 // everything the renderers need, the histograms included. Times in
 // milliseconds are float64; durations in seconds are float64 seconds.
 type Report struct {
-	Format      string       `json:"format"`
-	Tool        Tool         `json:"tool"`
-	Scenario    ScenarioInfo `json:"scenario"`
-	Target      string       `json:"target"`
-	Contract    string       `json:"contract,omitempty"` // the OpenAPI document responses were judged by
-	Started     time.Time    `json:"started"`
-	DurationS   float64      `json:"duration_s"`
-	Interrupted bool         `json:"interrupted"`
+	Format       string       `json:"format"`
+	Tool         Tool         `json:"tool"`
+	Scenario     ScenarioInfo `json:"scenario"`
+	Target       string       `json:"target"`
+	Contract     string       `json:"contract,omitempty"` // the OpenAPI document responses were judged by
+	Started      time.Time    `json:"started"`
+	StartDelayMs float64      `json:"start_delay_ms,omitempty"` // with --start-at (Started is that instant): how long after it the schedule began
+	Shard        *ShardInfo   `json:"shard,omitempty"`          // one shard of a distributed run (run --shard i/N)
+	Merged       *MergeInfo   `json:"merged,omitempty"`         // the shards a merged report is made of
+	DurationS    float64      `json:"duration_s"`
+	Interrupted  bool         `json:"interrupted"`
 	// Aborted, when set, says which abort_on_fail threshold stopped the run
 	// early, and when.
 	Aborted         *Abort            `json:"aborted,omitempty"`
@@ -73,6 +76,33 @@ type ScenarioInfo struct {
 	File        string `json:"file,omitempty"`
 	Seed        uint64 `json:"seed"`
 	Shard       string `json:"shard,omitempty"` // "i/N" for one shard of a distributed run
+	// Hash is "sha256:" and the hex SHA-256 of the scenario file's bytes,
+	// so that merge can tell shards of one scenario from look-alikes.
+	Hash string `json:"hash,omitempty"`
+}
+
+// ShardInfo identifies one shard of a distributed run: shard Index
+// (0-based) of Count. Shard i sends requests i, i+N, i+2N… of the plan at
+// 1/N of the rate.
+type ShardInfo struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+	// RunShape is the load shape of the whole run, all shards together
+	// (open model), e.g. "constant 300/s" where this shard's load.shape
+	// says "constant 100/s".
+	RunShape string `json:"run_shape,omitempty"`
+}
+
+// MergeInfo describes a merged report: how many shards the run had, which
+// were merged and which were missing (merge --allow-partial).
+type MergeInfo struct {
+	Count   int   `json:"count"`
+	Shards  []int `json:"shards"`
+	Missing []int `json:"missing,omitempty"`
+	// StartSpreadMs is the latest shard's start minus the earliest's: 0
+	// when every shard started at one --start-at instant, so that the
+	// intervals merged by position cover the same time.
+	StartSpreadMs float64 `json:"start_spread_ms"`
 }
 
 // Load describes the load model and how well the generator kept to it.
