@@ -38,7 +38,7 @@ func fixtureSpec(s *scenarios.Scenario) fixtures.Spec {
 func (sr *scenarioRun) setUpFixtures(ctx context.Context) error {
 	s, tg := sr.s, sr.tg
 	sr.fx = &fixtures.Client{HTTP: sr.client, BaseURL: tg.url, AccountID: tg.account, Username: tg.username, Password: tg.password,
-		Origins: credentialOrigins(tg), Rate: s.Fixtures.Rate.PerSecond, Concurrency: s.Fixtures.Concurrency, Seed: s.Load.Seed,
+		Origins: credentialOrigins(tg), Rate: fixtureRate(s), Concurrency: s.Fixtures.Concurrency, Seed: s.Load.Seed,
 		OnProgress: func(p fixtures.Progress) {
 			if st := sr.fxStep.Load(); st != nil {
 				st.SetStatus(fixtureStatus(p, s.Fixtures.Rate.PerSecond))
@@ -137,4 +137,14 @@ func fixtureStatus(p fixtures.Progress, rate float64) string {
 // or 403 during setup.
 func credentialOrigins(tg *target) fixtures.Origins {
 	return fixtures.Origins{Username: tg.origin.Username, Password: tg.origin.Password, AccountID: tg.origin.Account}
+}
+
+// fixtureRate is the pace of setup and teardown: fixtures.rate, kept under
+// the target's rate cap (target.max_rate, or the production host's default).
+func fixtureRate(s *scenarios.Scenario) float64 {
+	r := s.Fixtures.Rate.PerSecond
+	if limit, ok := s.Target.RateCap(); ok {
+		r = min(r, limit)
+	}
+	return r
 }

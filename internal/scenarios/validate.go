@@ -73,10 +73,11 @@ func (s *Scenario) checkBudgets(p *problems) {
 	}
 }
 
-// MaxRate returns the cap on the rate the run may send, and whether there
-// is one: target.max_rate, or DefaultProductionMaxRate for the production
-// host.
-func (t Target) maxRate() (float64, bool) {
+// RateCap returns the cap on the rate the run may send to the target, and
+// whether there is one: target.max_rate, or DefaultProductionMaxRate for the
+// production host. The load is checked against it; setup and teardown are
+// paced under it too.
+func (t Target) RateCap() (float64, bool) {
 	switch {
 	case t.MaxRate.PerSecond > 0:
 		return t.MaxRate.PerSecond, true
@@ -91,7 +92,7 @@ func (t Target) maxRate() (float64, bool) {
 // the closed model, which sends as fast as the target answers, cannot be
 // capped.
 func (s *Scenario) checkRateCap(p *problems) {
-	limit, ok := s.Target.maxRate()
+	limit, ok := s.Target.RateCap()
 	if !ok {
 		return
 	}
