@@ -14,6 +14,7 @@ import (
 // Meta is what the Collector cannot see for itself: which run this was.
 type Meta struct {
 	Tool        Tool
+	Host        Host
 	Scenario    ScenarioInfo
 	Target      string
 	Contract    string // where the contract came from: "built-in" or a file
@@ -40,7 +41,7 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 	defer c.mu.Unlock()
 	a := c.agg
 	r := &Report{
-		Format: Format, Tool: m.Tool, Scenario: m.Scenario, Target: m.Target, Contract: m.Contract,
+		Format: Format, Tool: m.Tool, Host: m.Host, Scenario: m.Scenario, Target: m.Target, Contract: m.Contract,
 		Started: m.Summary.Start.UTC().Truncate(time.Millisecond), DurationS: m.Summary.Elapsed.Seconds(),
 		Interrupted: m.Summary.Interrupted, Load: m.Load, Phases: m.Phases,
 		Requests: Requests{
@@ -50,7 +51,7 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 		Status: statusMap(a.status), TransportErrors: map[string]int64{}, Shedding: a.shed,
 		LatencyMs: summarize(a.lat), ServiceMs: summarize(a.svc), LagMs: summarize(a.lag),
 		Checks: map[string]Counts{}, Violations: []Violation{}, Thresholds: []Threshold{},
-		Intervals: slices.Clone(a.intervals),
+		IntervalS: c.interval.Seconds(), Intervals: slices.Clone(a.intervals),
 	}
 	if partial {
 		for i := range r.Intervals {
