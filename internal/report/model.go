@@ -195,8 +195,18 @@ type Example struct {
 
 // Threshold is one threshold of the scenario and whether it held.
 type Threshold struct {
-	Expr  string  `json:"expr"`
-	Value float64 `json:"value"`
+	Expr string `json:"expr"`
+	// Metric, Case, Check, Stat, Op and Bound are Expr taken apart (e.g.
+	// latency, "", "", p99, <, 250), so that a renderer can draw a
+	// threshold without knowing the grammar; Bound is in Unit. Reports
+	// written before they existed leave them out.
+	Metric string  `json:"metric,omitempty"`
+	Case   string  `json:"case,omitempty"`
+	Check  string  `json:"check,omitempty"`
+	Stat   string  `json:"stat,omitempty"`
+	Op     string  `json:"op,omitempty"`
+	Bound  float64 `json:"bound,omitempty"`
+	Value  float64 `json:"value"`
 	// Unit is what Value measures: "ms", "fraction" (0..1), "/s" or
 	// "count". Reports written before it existed leave it out.
 	Unit string `json:"unit,omitempty"`

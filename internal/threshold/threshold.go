@@ -298,7 +298,8 @@ func (t Threshold) String() string {
 // Evaluate measures the threshold on r and says whether it held. A
 // threshold that cannot be measured fails, with the reason in Error.
 func (t Threshold) Evaluate(r *report.Report) report.Threshold {
-	out := report.Threshold{Expr: t.Expr, Unit: string(t.Metric.Unit), Timing: t.Metric.Timing}
+	out := report.Threshold{Expr: t.Expr, Unit: string(t.Metric.Unit), Timing: t.Metric.Timing,
+		Metric: t.Metric.Name, Case: t.Case, Check: t.Check, Stat: t.Stat, Op: string(t.Op), Bound: t.Value}
 	v, err := t.Metric.measure(r, &t)
 	if err != nil {
 		out.Error = err.Error()
