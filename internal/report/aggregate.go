@@ -219,12 +219,19 @@ func (a *aggregate) notePeak(p runner.Progress) {
 
 // closeInterval ends the slice being filled at the collector's clock now,
 // and joins it to the report interval being filled; final closes that
-// interval too, however few slices it holds.
-func (a *aggregate) closeInterval(now time.Duration, final bool) {
+// interval too, however few slices it holds. The slice's own histogram is
+// encoded when someone reads it (encode: the interval log) or when it is a
+// report interval of its own.
+func (a *aggregate) closeInterval(now time.Duration, final, encode bool) {
 	iv := Interval{
 		StartS: a.clock.Seconds(), DurationS: (now - a.clock).Seconds(),
 		Completed: a.cur.completed, Errors: a.cur.errors, Violations: a.cur.violations,
-		Status: statusMap(a.cur.status), LatencyMs: summarize(a.cur.lat),
+		Status: statusMap(a.cur.status),
+	}
+	if a.group == 1 {
+		iv.LatencyMs = summarize(a.cur.lat) // the slice is an interval of the report
+	} else {
+		iv.LatencyMs = liveSummary(a.cur.lat) // what the live display reads: a tenth of the work
 	}
 	if a.sample != nil {
 		p := a.sample()
@@ -237,7 +244,7 @@ func (a *aggregate) closeInterval(now time.Duration, final bool) {
 		a.lastProg = p
 		a.peak = p.InFlight // the next slice starts with these in flight
 	}
-	if a.cur.lat.TotalCount() > 0 {
+	if a.cur.lat.TotalCount() > 0 && (encode || a.group == 1) {
 		iv.Histogram = encodeHist(a.cur.lat)
 	}
 	a.last = iv
@@ -269,6 +276,16 @@ func (a *aggregate) closeGroup() {
 		a.intervals, _ = halve(a.intervals)
 		a.group *= 2
 	}
+}
+
+// liveSummary returns the count, p50 and p99 of h (microseconds) in
+// milliseconds, in one pass over its buckets.
+func liveSummary(h *hdr.Histogram) Summary {
+	if h.TotalCount() == 0 {
+		return Summary{}
+	}
+	v := h.ValueAtPercentilesSlice([]float64{50, 99})
+	return Summary{Count: h.TotalCount(), P50: float64(v[0]) / 1000, P99: float64(v[1]) / 1000}
 }
 
 // summarize returns the statistics of h (microseconds) in milliseconds.

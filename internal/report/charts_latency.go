@@ -125,8 +125,7 @@ func overTime(r *Report, ivs []Interval, yLabel string) (*plot.Plot, chart) {
 
 // latencyOverTimeChart plots p50, p90, p99 and the maximum of each
 // interval on a log axis, with the bounds of the run's latency thresholds.
-func latencyOverTimeChart(r *Report) (chart, error) {
-	ivs := chartIntervals(r, smallWidth)
+func latencyOverTimeChart(r *Report, ivs []Interval) (chart, error) {
 	var yr latencyRange
 	have := func(iv Interval) bool { return iv.LatencyMs.Count > 0 || iv.LatencyMs.Max > 0 }
 	for _, iv := range ivs {
@@ -178,8 +177,7 @@ func latencyOverTimeChart(r *Report) (chart, error) {
 
 // caseLatencyChart plots each case's p99 per interval on a log axis, with
 // the bounds of the p99 thresholds on a single case.
-func caseLatencyChart(r *Report) (chart, error) {
-	ivs := chartIntervals(r, smallWidth)
+func caseLatencyChart(r *Report, ivs []Interval) (chart, error) {
 	var yr latencyRange
 	for _, iv := range ivs {
 		for _, cs := range iv.CaseLatencyMs {

@@ -37,8 +37,7 @@ func sending(ivs []Interval) []Interval {
 // model; a closed model has none). On a linear ramp the step of an
 // interval crosses the target line at its middle. The bounds of rate
 // thresholds are drawn across.
-func rateChart(r *Report) (chart, error) {
-	ivs := chartIntervals(r, smallWidth)
+func rateChart(r *Report, ivs []Interval) (chart, error) {
 	if len(ivs) == 0 {
 		return chart{}, nil
 	}
@@ -89,8 +88,7 @@ func rateChart(r *Report) (chart, error) {
 // inFlightChart plots the most requests in flight within each interval, as
 // steps, with the cap when the peaks come near it. Reports written before
 // intervals had their maximum show the count at each interval's end.
-func inFlightChart(r *Report) (chart, error) {
-	ivs := chartIntervals(r, smallWidth)
+func inFlightChart(r *Report, ivs []Interval) (chart, error) {
 	if len(ivs) == 0 {
 		return chart{}, nil
 	}
@@ -138,8 +136,7 @@ func inFlightChart(r *Report) (chart, error) {
 // failed) that failed a check, and the share that got no answer at all, in
 // percent on an axis fitted to the data, so that 0.06% is a visible line
 // rather than a sliver of the status mix; with the error_rate bounds.
-func errorChart(r *Report) (chart, error) {
-	ivs := chartIntervals(r, smallWidth)
+func errorChart(r *Report, ivs []Interval) (chart, error) {
 	if len(ivs) == 0 {
 		return chart{}, nil
 	}
@@ -187,8 +184,7 @@ func errorChart(r *Report) (chart, error) {
 
 // statusChart stacks the rate of each status, and of transport errors, per
 // interval, as steps: the topmost band's edge is the completed-or-failed rate.
-func statusChart(r *Report) (chart, error) {
-	ivs := chartIntervals(r, smallWidth)
+func statusChart(r *Report, ivs []Interval) (chart, error) {
 	if len(ivs) == 0 {
 		return chart{}, nil
 	}

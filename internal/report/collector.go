@@ -39,7 +39,9 @@ type Collector struct {
 
 	// OnInterval, when set before Run, receives each slice as it closes
 	// (every one, also when the report joins them), on the aggregating
-	// goroutine, outside the lock.
+	// goroutine, outside the lock. When the report joins slices, the
+	// slice's LatencyMs holds its count, p50 and p99 only; its Histogram
+	// holds everything.
 	OnInterval func(Interval)
 
 	// Planned, when set before Run, is how long the run is planned to last,
@@ -246,7 +248,7 @@ func (c *Collector) foldAt(now time.Duration, final bool) Interval {
 		clear(recs) // drop the example pointers
 		c.agg.spare = recs
 	}
-	c.agg.closeInterval(now, final)
+	c.agg.closeInterval(now, final, c.OnInterval != nil)
 	c.finished = c.finished || final
 	return c.agg.last
 }

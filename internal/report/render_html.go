@@ -174,12 +174,13 @@ func newHTMLPage(r *Report) *htmlPage {
 	p.Reasons = htmlReasons(r)
 	p.Figures = htmlFigures(r)
 	p.Spectrum = htmlChartOf(spectrumChart(r))
-	p.Latency = htmlChartOf(latencyOverTimeChart(r))
-	p.CaseLatency = htmlChartOf(caseLatencyChart(r))
-	p.Rate = htmlChartOf(rateChart(r))
-	p.Errors = htmlChartOf(errorChart(r))
-	p.InFlight = htmlChartOf(inFlightChart(r))
-	p.Statuses = htmlChartOf(statusChart(r))
+	ivs := chartIntervals(r, smallWidth) // joined once, for every chart over time
+	p.Latency = htmlChartOf(latencyOverTimeChart(r, ivs))
+	p.CaseLatency = htmlChartOf(caseLatencyChart(r, ivs))
+	p.Rate = htmlChartOf(rateChart(r, ivs))
+	p.Errors = htmlChartOf(errorChart(r, ivs))
+	p.InFlight = htmlChartOf(inFlightChart(r, ivs))
+	p.Statuses = htmlChartOf(statusChart(r, ivs))
 	p.Run = htmlRunFacts(r)
 	for _, t := range []struct {
 		name, note string
