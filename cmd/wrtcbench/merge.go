@@ -13,8 +13,8 @@ import (
 // of the shards of one distributed run (run with --shard i/N) into one result
 // folder, losslessly, and judge its thresholds again on the whole.
 func runMerge(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("merge", stderr)
-	out := fs.String("out", "", "result folder to write (required)")
+	fs := newFlagSet("merge", stdout)
+	out := fs.String("out", "", "result `DIR` to write (required)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	dirs, err := parseInterleaved(fs, args)
 	if err != nil {

@@ -84,8 +84,8 @@ func window(s *Snapshot) string {
 
 // fmtWindow formats the length of a slice: "1s", "500ms".
 func fmtWindow(d time.Duration) string {
-	if d < time.Second {
-		return strconv.FormatInt(d.Round(time.Millisecond).Milliseconds(), 10) + "ms"
+	if d = d.Round(10 * time.Millisecond); d < time.Second {
+		return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
 	}
 	return fmtElapsed(d)
 }
