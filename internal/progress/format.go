@@ -94,7 +94,8 @@ func fmtWindow(d time.Duration) string {
 const minBar = 12
 
 // fitLine lays out a bar's line in width columns: the figures that fit,
-// most important first (time, rate, completed, errors, p99), then the
+// most important first (time, rate, completed, errors, p99; on the last
+// line "measured", rate, completed, errors, p99 and failed), then the
 // scenario's name, then the bar in what is left. Items keep their order on
 // the line whichever were dropped. When too little is left for the bar, the
 // line is padded to the whole width, so that the bar is not drawn at all.
@@ -112,17 +113,22 @@ func fitLine(name string, s *Snapshot, width int) string {
 			items = append(items, item{text, prio})
 		}
 	}
-	add(strings.TrimSpace(clock(s)), 0)
+	// The last line says what it covers first; its clock matters least.
+	clockPrio, failPrio := 0, 6
+	if s.Final {
+		clockPrio, failPrio = 6, 5
+	}
+	add(strings.TrimSpace(clock(s)), clockPrio)
 	switch {
 	case s.Final:
-		add("measured", 5) // the figures of the summary
+		add("measured", 0) // the figures of the summary
 	case phase(s) != "":
 		add(strings.Trim(phase(s), " ()"), 5)
 	}
 	add(rate(s, " "), 1)
 	add("done "+units.FormatCount(s.Completed), 2)
 	add("err "+units.FormatCount(s.Errors), 3)
-	add("fail "+units.FormatCount(s.Failed), 6)
+	add("fail "+units.FormatCount(s.Failed), failPrio)
 	add("p50 "+fmtLatency(s.P50), 7)
 	add("p99 "+fmtLatency(s.P99), 4)
 	if !s.Final {

@@ -233,6 +233,8 @@ func TestFitLine(t *testing.T) {
 	closed.Workers, closed.Target = 64, 0
 	warm := big
 	warm.Phase = "warm-up"
+	final := Snapshot{Elapsed: time.Minute, Total: time.Minute, Rate: 295.5, Target: 295.5, Window: 55 * time.Second,
+		Completed: 16_250, Failed: 48, P50: 2810 * time.Microsecond, P99: 526800 * time.Microsecond, Final: true}
 	for _, tc := range []struct {
 		name  string
 		s     Snapshot
@@ -248,6 +250,8 @@ func TestFitLine(t *testing.T) {
 		{"the closed model shows its workers", closed, 80, []string{"64 workers 1819.8/s", "done 1,234,567", "p99 537.0ms"}, false},
 		{"the warm-up says so", warm, 100, []string{"1m05s/2m00s", "warm-up", "1819.8/s"}, false},
 		{"40 columns: time and rate first", big, 40, []string{"1m05s/2m00s", "1819.8/s of 2000.0/s"}, false},
+		{"the last line at 80 columns: the summary's figures", final, 80,
+			[]string{"measured", "295.5/s of 295.5/s", "done 16,250", "err 0", "fail 48", "p99 526.8ms"}, false},
 	} {
 		got := fitLine("smoke", &tc.s, tc.width)
 		if w := len([]rune(got)); w > tc.width {

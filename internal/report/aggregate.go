@@ -37,8 +37,10 @@ type aggregate struct {
 	clock    time.Duration // end of the last closed slice
 	sample   func() runner.Progress
 	lastProg runner.Progress
-	// prevTarget is the target rate at the start of the last closed slice.
+	// prevTarget is the target rate at the start of the last closed slice;
+	// sampled is set once a slice's end was read.
 	prevTarget float64
+	sampled    bool
 	// peak is the most requests in flight seen in the slice being filled;
 	// highWater the runner's own maximum so far.
 	peak, highWater int64
@@ -241,6 +243,9 @@ func (a *aggregate) closeInterval(now time.Duration, final, encode bool) {
 		iv.InFlight, iv.InFlightMax = p.InFlight, a.peak
 		iv.TargetRate = p.TargetRate
 		a.prevTarget = a.lastProg.TargetRate
+		if !a.sampled { // the first slice: its start was not read
+			a.prevTarget, a.sampled = p.TargetRate, true
+		}
 		a.lastProg = p
 		a.peak = p.InFlight // the next slice starts with these in flight
 	}

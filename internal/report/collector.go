@@ -175,30 +175,35 @@ const peeksPerInterval = 50
 // Run folds the recorded results once per interval until ctx is done; call
 // it in its own goroutine just before the runner starts, and Finish after
 // both have returned. sample, when not nil, reads the runner's counters at
-// each interval's end (sent, scheduled, in flight, target rate), and
-// peeksPerInterval times per interval for the most requests in flight.
+// each interval's end (sent, scheduled, in flight, target rate), and from
+// the end of the first interval on, peeksPerInterval times per interval for
+// the most requests in flight (the first interval's peak is the runner's
+// own maximum). Run reads none before the first interval ends: the runner
+// starts its clock as it starts, and is read once it has been running.
 func (c *Collector) Run(ctx context.Context, sample func() runner.Progress) {
 	c.mu.Lock()
 	c.start = time.Now()
 	c.agg.sample = sample
-	if sample != nil {
-		c.agg.lastProg.TargetRate = sample().TargetRate // the rate at the start, for the first slice's mean
-	}
 	c.mu.Unlock()
 	t := time.NewTicker(c.interval)
 	defer t.Stop()
 	var peek <-chan time.Time
-	if sample != nil {
-		pt := time.NewTicker(max(c.interval/peeksPerInterval, time.Millisecond))
-		defer pt.Stop()
-		peek = pt.C
-	}
+	var pt *time.Ticker
+	defer func() {
+		if pt != nil {
+			pt.Stop()
+		}
+	}()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 			c.flush(false)
+			if pt == nil && sample != nil {
+				pt = time.NewTicker(max(c.interval/peeksPerInterval, time.Millisecond))
+				peek = pt.C
+			}
 		case <-peek:
 			p := sample() // outside the lock: it reads the runner's atomics
 			c.mu.Lock()

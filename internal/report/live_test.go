@@ -43,11 +43,12 @@ func TestLive(t *testing.T) {
 	f := newSliceFeed(t, 0)
 	p := runner.Progress{TargetRate: 100}
 	f.col.agg.sample = func() runner.Progress { return p }
-	f.col.agg.lastProg.TargetRate = 100 // as Run reads it at the start
 	assert.Zero(t, f.col.Live().Last.DurationS, "no slice closed yet")
 
+	f.slice(0, 1, time.Millisecond, time.Second, false)
+	assert.InDelta(t, 100.0, f.col.Live().LastTarget, 1e-9, "the first slice: the rate at its end")
 	p.TargetRate, p.Sent, p.Scheduled = 200, 150, 150 // a ramp from 100/s to 200/s
-	f.slice(0, 3, time.Millisecond, time.Second, false)
+	f.slice(0, 2, time.Millisecond, time.Second, false)
 	l := f.col.Live()
 	assert.Equal(t, int64(150), l.Last.Sent)
 	assert.InDelta(t, 150.0, l.LastTarget, 1e-9, "the schedule's mean rate over the slice")

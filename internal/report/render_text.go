@@ -277,7 +277,7 @@ func (t *textWriter) violations(r *Report) {
 	}
 	if shortened {
 		t.w.WriteByte('\n')
-		t.line("  curl lines ending in … are shortened; report.json (violations[].curl) and report.html have them whole")
+		t.line("  (… ends a shortened curl line: report.json and report.html hold it whole)")
 	}
 }
 

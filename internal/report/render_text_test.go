@@ -84,7 +84,7 @@ func TestRenderTextPrintsACurlOncePerRequest(t *testing.T) {
 			t.Errorf("the long curl line is not shortened: %q", line)
 		}
 	}
-	if !strings.Contains(out, "report.json (violations[].curl) and report.html have them whole") {
+	if !strings.Contains(out, "(… ends a shortened curl line: report.json and report.html hold it whole)") {
 		t.Error("a shortened line must say where the whole one is")
 	}
 	if !strings.Contains(string(renderBytes(t, r, FormatJSON)), long[:50]) {
