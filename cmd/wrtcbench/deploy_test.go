@@ -232,7 +232,7 @@ func TestKubernetesManifestsAgreeWithTheCLI(t *testing.T) {
 		args := expand(t, sc.Args[1:], vars)
 		var o runOptions
 		fs := newFlagSet("run", io.Discard)
-		o.flags(fs)
+		o.flags(fs.FlagSet)
 		files, err := parseInterleaved(fs, args)
 		require.NoError(t, err, "run %v", args)
 		assert.Equal(t, shard{I: uint64(i), N: uint64(n)}, o.shard, "pod %d is shard %d/%d: --shard's N is the completions", i, i, n)
@@ -293,7 +293,7 @@ func TestKubernetesManifestsAgreeWithTheCLI(t *testing.T) {
 	require.Equal(t, results, mountOf(t, mc, mvol), "at the same path")
 	var o mergeOptions
 	fs := newFlagSet("merge", io.Discard)
-	o.flags(fs)
+	o.flags(fs.FlagSet)
 	dirs, err := parseInterleaved(fs, expand(t, mc.Args[1:], env(t, objs, mc, 0)))
 	require.NoError(t, err)
 	assert.Equal(t, outs, dirs, "merge reads every shard's folder, once")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/wrtcbench/wrtcbench/internal/progress"
@@ -84,22 +85,55 @@ func saveLoop(ctx context.Context, col *report.Collector, meta func(runner.Summa
 	}
 }
 
-// snapshot returns what the progress bar of a run shows, read from the
-// runner's counters and the collector's running totals.
-func snapshot(cfg runner.Config, rn *runner.Runner, col *report.Collector) func() progress.Snapshot {
+// plannedLength is how long a run is planned to last, warm-up included, or
+// 0 when that is not known beforehand (a closed model bounded by a request
+// count). The collector sizes the report's intervals by it.
+func plannedLength(cfg runner.Config) time.Duration {
+	switch {
+	case cfg.Duration > 0:
+		return cfg.Duration
+	case cfg.Model != runner.Open || cfg.Requests == 0:
+		return 0
+	}
+	switch p := cfg.Pacer.(type) {
+	case runner.Constant:
+		return time.Duration(float64(cfg.Requests) / p.PerSecond * float64(time.Second))
+	case runner.Stages:
+		return p.Duration()
+	}
+	return 0
+}
+
+// snapshot returns what the progress line of a run shows, read from the
+// runner's counters and the collector's running totals. While the run goes
+// on, the rate and latencies are those of the last slice; once final holds
+// the run's metadata (set after the collector's Finish), every figure is
+// the measured phase's, as in the summary.
+func snapshot(cfg runner.Config, rn *runner.Runner, col *report.Collector, final *atomic.Pointer[report.Meta]) func() progress.Snapshot {
+	ms := func(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
 	return func() progress.Snapshot {
 		p, l := rn.Progress(), col.Live()
-		sn := progress.Snapshot{
-			Elapsed: p.Elapsed, Total: cfg.Duration, TargetRate: p.TargetRate, InFlight: p.InFlight,
-			Completed: l.Completed, Errors: l.Errors, Violations: l.Violations, P50: l.P50, P99: l.P99,
-			Phase: "measure",
+		sn := progress.Snapshot{Elapsed: p.Elapsed, Total: cfg.Duration, InFlight: p.InFlight, Phase: "measure"}
+		if cfg.Model == runner.Closed {
+			sn.Workers = cfg.Concurrency
 		}
+		counts := l.Measured
 		if p.Elapsed < cfg.Warmup {
-			sn.Phase = "warm-up"
+			sn.Phase, counts = "warm-up", l.Run
 		}
-		if s := p.Elapsed.Seconds(); s > 0 {
-			sn.AchievedRate = float64(p.Sent) / s
+		if m := final.Load(); m != nil && l.Finished {
+			sn.Final, sn.Elapsed, counts = true, m.Summary.Elapsed, l.Measured
+			sn.Window, sn.Target = m.Window, m.TargetRate
+			if w := m.Window.Seconds(); w > 0 {
+				sn.Rate = float64(l.Measured.Sent) / w // as report.json's load.achieved_rate
+			}
+			sn.P50, sn.P99 = ms(l.LatencyMs.P50), ms(l.LatencyMs.P99)
+		} else if d := l.Last.DurationS; d > 0 {
+			sn.Window = time.Duration(d * float64(time.Second))
+			sn.Rate, sn.Target = float64(l.Last.Sent)/d, l.LastTarget
+			sn.P50, sn.P99 = ms(l.Last.LatencyMs.P50), ms(l.Last.LatencyMs.P99)
 		}
+		sn.Completed, sn.Errors, sn.Failed = counts.Completed, counts.Errors, counts.Failed
 		return sn
 	}
 }

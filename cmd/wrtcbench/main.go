@@ -10,7 +10,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"github.com/wrtcbench/wrtcbench/internal/yamlnode"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; when it
@@ -45,14 +48,17 @@ func commands() []command {
 // second one exits at once.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	_ = stdin
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	switch {
+	case len(args) == 0:
 		usage(stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
+		return exitUsage
+	case args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || (args[0] == "help" && len(args) == 1):
+		usage(stdout)
 		return exitOK
-	}
-	if args[0] == "version" || args[0] == "--version" {
+	case args[0] == "help":
+		// wrtcbench help COMMAND is COMMAND --help.
+		args = []string{args[1], "--help"}
+	case args[0] == "version" || args[0] == "--version":
 		fmt.Fprintln(stdout, "wrtcbench", buildVersion().String())
 		return exitOK
 	}
@@ -67,27 +73,24 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			stop() // restore the default handlers: a second signal kills the process
 		}()
 		err := c.run(ctx, args[1:], stdout, stderr)
-		if err != nil && !errors.Is(err, flag.ErrHelp) && !errors.Is(err, errReported) {
-			fmt.Fprintf(stderr, "wrtcbench %s: %v\n", c.name, err)
-		}
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
+		if err != nil && !errors.Is(err, errReported) {
+			fmt.Fprintf(stderr, "wrtcbench %s: %v\n", c.name, err)
+		}
 		return exitCode(err)
 	}
-	fmt.Fprintf(stderr, "wrtcbench: unknown command %q\n", args[0])
+	fmt.Fprintf(stderr, "wrtcbench: unknown command %q%s\n\n", args[0], strings.ReplaceAll(yamlnode.DidYouMean(args[0], commandNames()), `"`, ""))
 	usage(stderr)
 	return exitUsage
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: wrtcbench COMMAND [flags]")
-	fmt.Fprintln(w)
+// commandNames lists the commands, for suggestions.
+func commandNames() []string {
+	var out []string
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-46s %s\n", c.usage, c.summary)
+		out = append(out, c.name)
 	}
-	fmt.Fprintf(w, "  %-46s %s\n", "version", "print the version, VCS revision and Go version")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "exit codes: 0 passed, 1 a check or threshold failed, 2 usage or scenario error,")
-	fmt.Fprintln(w, "3 target unusable, 4 generator fell behind, 130 interrupted")
+	return append(out, "version", "help")
 }

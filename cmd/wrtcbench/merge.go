@@ -19,7 +19,7 @@ type mergeOptions struct {
 
 // flags registers the merge flags on fs.
 func (o *mergeOptions) flags(fs *flag.FlagSet) {
-	fs.StringVar(&o.out, "out", "", "result folder to write (required)")
+	fs.StringVar(&o.out, "out", "", "result `DIR` to write (required)")
 	fs.BoolVar(&o.quiet, "quiet", false, "print nothing but errors")
 	fs.BoolVar(&o.allowPartial, "allow-partial", false, "merge the shards given when some are missing; the report lists the missing ones")
 }
@@ -31,8 +31,8 @@ func (o *mergeOptions) flags(fs *flag.FlagSet) {
 // report.Merge.
 func runMerge(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	var o mergeOptions
-	fs := newFlagSet("merge", stderr)
-	o.flags(fs)
+	fs := newFlagSet("merge", stdout)
+	o.flags(fs.FlagSet)
 	dirs, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usageError(err)

@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"regexp"
+	"runtime"
 	"strings"
 	"time"
 
@@ -22,6 +25,7 @@ func reportMeta(s *scenarios.Scenario, o *runOptions, cfg runner.Config, tg *tar
 	}
 	m := report.Meta{
 		Tool:     toolInfo(),
+		Host:     hostInfo(),
 		Scenario: report.ScenarioInfo{Name: s.Name, Description: s.Description, File: s.File, Seed: s.Load.Seed, Shard: o.shard.String()},
 		Target:   redactURL(tg.url),
 		Contract: o.k.Source,
@@ -89,4 +93,55 @@ func describeEnd(cfg runner.Config) string {
 		return "the whole schedule"
 	}
 	return strings.Join(parts, " or ")
+}
+
+// hostInfo describes the machine the generator runs on.
+func hostInfo() report.Host {
+	name, _ := os.Hostname() // best effort: an unnamed host is still described
+	return report.Host{Name: name, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0)}
+}
+
+// maxScenarioText is the most of a scenario file report.json keeps.
+const maxScenarioText = 64 << 10
+
+// credentialValues match the value of a username or password key: in
+// block style (`password: x`), up to the end of the line or a comment, and
+// in flow style (`{username: u, password: p}`), up to the next , or }.
+var credentialValues = []*regexp.Regexp{
+	regexp.MustCompile(`(?m)^([ \t-]*["']?(?:username|password)["']?[ \t]*:[ \t]*)((?:"[^"\n]*"|'[^'\n]*'|[^#\n])*?)[ \t]*(?:#.*)?$`),
+	regexp.MustCompile(`([{,][ \t]*["']?(?:username|password)["']?[ \t]*:[ \t]*)("[^"\n]*"|'[^'\n]*'|[^,}\n]*)`),
+}
+
+// envReference matches a value that only names environment variables, such
+// as ${WRTC_PASSWORD}: it holds no secret.
+var envReference = regexp.MustCompile(`^["']?(\$\{[A-Za-z_][A-Za-z0-9_]*\}\s*)+["']?$`)
+
+// scenarioText returns the scenario file as report.json keeps it: the text
+// as written (before ${NAME} expansion), with every username and password
+// value that is not a ${NAME} reference redacted, and password (the
+// resolved one) redacted wherever else it appears. It returns "" when the
+// file cannot be read.
+func scenarioText(path, password string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	if len(b) > maxScenarioText {
+		b = append(b[:maxScenarioText:maxScenarioText], "\n# … cut: the file is longer than 64 KiB\n"...)
+	}
+	text := string(b)
+	for _, re := range credentialValues {
+		text = re.ReplaceAllStringFunc(text, func(kv string) string {
+			m := re.FindStringSubmatch(kv)
+			v := strings.TrimSpace(m[2])
+			if v == "" || envReference.MatchString(v) {
+				return kv
+			}
+			return strings.Replace(kv, m[1]+m[2], m[1]+`"[redacted]"`, 1)
+		})
+	}
+	if len(password) >= 4 {
+		text = strings.ReplaceAll(text, password, "[redacted]")
+	}
+	return text
 }

@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wrtcbench/wrtcbench/internal/curl"
 	"github.com/wrtcbench/wrtcbench/internal/fixtures"
 	"github.com/wrtcbench/wrtcbench/internal/runner"
 	"github.com/wrtcbench/wrtcbench/internal/scenarios"
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // runPlan is `wrtcbench plan SCENARIO.yaml`: a dry run that prints the
@@ -19,8 +22,8 @@ import (
 // as a curl command. It sends nothing; fixture ids are placeholders.
 func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	var o runOptions
-	fs := newFlagSet("plan", stderr)
-	o.flags(fs)
+	fs := newFlagSet("plan", stdout)
+	o.planFlags(fs.FlagSet)
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usageError(err)
@@ -64,15 +67,16 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(s.Fixtures.Static) > 0 {
 		fmt.Fprintf(stdout, "fixtures static: %d sessions given; seat %v\n", len(set.Sessions), s.Seat())
 	} else {
-		fmt.Fprintf(stdout, "fixtures create: %d sessions × %d participants (%d publishers), aliases %v; seat %v, cleanup %v\n",
-			s.Fixtures.Sessions, s.Fixtures.ParticipantsPerSession, s.Fixtures.PublishersPerSession, s.Fixtures.Aliases, s.Seat(), s.Cleanup())
+		fmt.Fprintf(stdout, "fixtures create: %s × %s (%s), aliases %v; seat %v, cleanup %v\n",
+			count(s.Fixtures.Sessions, "session"), count(s.Fixtures.ParticipantsPerSession, "participant"),
+			count(s.Fixtures.PublishersPerSession, "publisher"), s.Fixtures.Aliases, s.Seat(), s.Cleanup())
 	}
 	if n := fixtureSpec(s).Calls(); n > 0 {
 		took := time.Duration(float64(n) / s.Fixtures.Rate.PerSecond * float64(time.Second))
 		fmt.Fprintf(stdout, "setup    %d calls at %s, %d at a time: %s at least\n", n, s.Fixtures.Rate, s.Fixtures.Concurrency, took.Round(100*time.Millisecond))
 	}
 	fmt.Fprintln(stdout)
-	fmt.Fprintf(stdout, "load     %s, until %s; warm-up %s", describeLoad(cfg), describeEnd(cfg), cfg.Warmup)
+	fmt.Fprintf(stdout, "load     %s, until %s; warm-up %s", describeLoad(cfg), describeEnd(cfg), fmtSpan(cfg.Warmup))
 	if cfg.Slack > 0 {
 		fmt.Fprintf(stdout, "; slack %s (a request due that soon after another goes out with it)", cfg.Slack)
 	}
@@ -103,24 +107,74 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// printSchedule prints the target rate at a few points of the run.
+// printSchedule prints the schedule of an open model below its load line:
+// each stage from boundary to boundary with the rate at both ends (a linear
+// ramp between them), cut where the run ends; then how many requests it
+// asks for in all.
 func printSchedule(w io.Writer, cfg runner.Config) {
-	end := cfg.Duration
-	if st, ok := cfg.Pacer.(runner.Stages); ok && end == 0 {
-		end = st.Duration()
+	const indent = "         "
+	rate := func(r float64) string {
+		if r == math.Trunc(r) {
+			return units.FormatCount(int64(r)) + "/s"
+		}
+		return units.FormatPerSecond(r)
 	}
-	if end <= 0 {
-		fmt.Fprintf(w, "         rate %.4g/s\n", cfg.Pacer.Rate(0))
+	end := cfg.Duration
+	switch p := cfg.Pacer.(type) {
+	case runner.Stages:
+		if end <= 0 || end > p.Duration() {
+			end = p.Duration()
+		}
+		var rows [][2]string
+		var from time.Duration
+		prev := 0.0
+		for _, st := range p {
+			if from >= end {
+				break
+			}
+			to := min(from+st.Duration, end)
+			at := p.Rate(to - 1) // the rate just before the boundary: the stage's own, also where the run cuts it
+			if to == from+st.Duration {
+				at = st.Rate
+			}
+			span := fmtSpan(from) + " → " + fmtSpan(to)
+			switch {
+			case at == prev:
+				rows = append(rows, [2]string{span, rate(at)})
+			case at > prev:
+				rows = append(rows, [2]string{span, rate(prev) + " rising to " + rate(at)})
+			default:
+				rows = append(rows, [2]string{span, rate(prev) + " falling to " + rate(at)})
+			}
+			from, prev = to, st.Rate
+		}
+		width := 0
+		for _, r := range rows {
+			width = max(width, utf8.RuneCountInString(r[0]))
+		}
+		for _, r := range rows {
+			fmt.Fprintf(w, "%s%s%s  %s\n", indent, r[0], strings.Repeat(" ", width-utf8.RuneCountInString(r[0])), r[1])
+		}
+		if cfg.Duration > 0 && cfg.Duration < p.Duration() {
+			fmt.Fprintf(w, "%sthe run ends at %s, before the stages do\n", indent, fmtSpan(cfg.Duration))
+		}
+	}
+	if cfg.Requests > 0 {
+		fmt.Fprintf(w, "%s%s requests in all, or fewer if the schedule ends first\n", indent, units.FormatCount(int64(cfg.Requests)))
 		return
 	}
-	const points = 5
-	var total float64
-	for i := 0; i <= points; i++ {
-		at := end * time.Duration(i) / points
-		fmt.Fprintf(w, "         at %-8s %.4g/s\n", at, cfg.Pacer.Rate(min(at, end-1)))
+	if end > 0 {
+		total := meanRate(cfg.Pacer, 0, end) * end.Seconds()
+		fmt.Fprintf(w, "%sabout %s requests in all\n", indent, units.FormatCount(int64(math.Round(total))))
 	}
-	total = meanRate(cfg.Pacer, 0, end) * end.Seconds()
-	fmt.Fprintf(w, "         about %d requests in all\n", int64(math.Round(total)))
+}
+
+// fmtSpan formats a point of the schedule: "0s", "10s", "1m30s", "2.5s".
+func fmtSpan(d time.Duration) string {
+	if d == 0 {
+		return "0s"
+	}
+	return strings.Replace(d.String(), "m0s", "m", 1)
 }
 
 // placeholderFixtures builds fixture ids for a dry run: the static ones, or

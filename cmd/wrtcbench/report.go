@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -24,18 +23,13 @@ type reportOptions struct {
 // wrote it. The command judges nothing: it exits 0 once the output is
 // written, whether the run passed or not.
 func runReport(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("report", stderr)
+	fs := newFlagSet("report", stdout)
 	var names []string
 	for _, f := range report.Formats() {
 		names = append(names, string(f))
 	}
-	format := fs.String("format", string(report.FormatText), "output format: "+strings.Join(names, ", "))
+	format := fs.String("format", string(report.FormatText), "output `FORMAT`: "+strings.Join(names, ", "))
 	out := fs.String("out", "", "write to `FILE` instead of stdout")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: wrtcbench report RESULT_DIR [--format F] [--out FILE]\n\n"+
-			"Re-render a finished run from its report.json (RESULT_DIR is the result folder or the file).\n\n")
-		fs.PrintDefaults()
-	}
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usageError(err)

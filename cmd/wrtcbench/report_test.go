@@ -101,7 +101,7 @@ func TestReportExitCodes(t *testing.T) {
 		{"no folder", nil, exitUsage, "takes one result folder"},
 		{"two folders", []string{dir, dir}, exitUsage, "got 2"},
 		{"unknown format", []string{dir, "--format", "pdf"}, exitUsage, "unknown format"},
-		{"unknown flag", []string{dir, "--colour"}, exitUsage, "not defined"},
+		{"unknown flag", []string{dir, "--colour"}, exitUsage, "unknown flag --colour"},
 		{"missing folder", []string{filepath.Join(dir, "nope")}, exitUsage, "no such file"},
 		{"not a report", []string{notReport}, exitUsage, "not a wrtcbench report"},
 		{"unwritable --out", []string{dir, "--out", filepath.Join(dir, "nope", "x")}, exitFailed, "no such file"},

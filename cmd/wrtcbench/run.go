@@ -47,24 +47,35 @@ type runOptions struct {
 	metrics *metrics.Server
 }
 
-// flags registers the run flags on fs.
+// planFlags registers the flags that change what a run sends, which plan
+// shows too.
+func (o *runOptions) planFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.target, "target", "", "base `URL` of the API, ending in /v1, or \"embedded\" (overrides target.url)")
+	fs.StringVar(&o.account, "account", "", "account `ID` in every request path (overrides target.account_id; default $WRTC_ACCOUNT_ID for a target that is not embedded)")
+	fs.Var(&o.rate, "rate", "arrival `RATE`, e.g. 100/s or 0.5/s (overrides load.rate and load.stages)")
+	fs.Var(&o.duration, "duration", "how long the load lasts, a `DURATION` such as 30s (overrides load.duration)")
+	fs.Var(&o.requests, "requests", "stop after `N` requests (overrides load.duration)")
+	fs.Var(&o.seed, "seed", "`SEED` of the request plan (overrides load.seed)")
+	fs.Var(&o.shard, "shard", "run shard `i/N` (0-based) of a distributed run, e.g. 0/4")
+	fs.StringVar(&o.contract, "contract", "", "judge responses against this OpenAPI `FILE` instead of the project's")
+}
+
+// flags registers every flag of run: planFlags and runFlags.
 func (o *runOptions) flags(fs *flag.FlagSet) {
-	fs.StringVar(&o.target, "target", "", "base URL of the API, ending in /v1, or \"embedded\" (overrides target.url)")
-	fs.StringVar(&o.account, "account", "", "account id in every request path (overrides target.account_id; default $WRTC_ACCOUNT_ID for a target that is not embedded)")
-	fs.StringVar(&o.out, "out", "", "result folder (default results/<name>-<UTC time>)")
-	fs.Var(&o.rate, "rate", "arrival rate, e.g. 100/s or 0.5/s (overrides load.rate and load.stages)")
-	fs.Var(&o.duration, "duration", "how long the load lasts, e.g. 30s (overrides load.duration)")
-	fs.Var(&o.requests, "requests", "stop after N requests (overrides load.duration)")
-	fs.Var(&o.seed, "seed", "seed of the request plan (overrides load.seed)")
-	fs.Var(&o.shard, "shard", "run shard i of N (0-based) of a distributed run, e.g. 0/4")
-	fs.DurationVar(&o.interval, "interval", report.DefaultInterval, "length of one time slice of the report")
-	fs.BoolVar(&o.noProgress, "no-progress", false, "no live progress bars; a plain line every 10s instead")
-	fs.BoolVar(&o.quiet, "quiet", false, "print nothing but errors")
+	o.planFlags(fs)
+	o.runFlags(fs)
+}
+
+// runFlags registers the flags of run alone: where results go and what it prints.
+func (o *runOptions) runFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.out, "out", "", "result `DIR` (default results/<name>-<UTC time>)")
 	fs.BoolVar(&o.force, "force", false, "write into an --out folder that already holds files (a baseline, say), replacing them")
-	fs.StringVar(&o.contract, "contract", "", "judge responses against this OpenAPI document instead of the project's")
-	fs.Var(&o.startAt, "start-at", "set up, then start the schedule at this instant (RFC 3339, e.g. 2026-11-28T10:00:00Z), so that shards start together")
-	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve Prometheus metrics of the run at http://ADDR/metrics, e.g. 127.0.0.1:9464")
-	fs.DurationVar(&o.metricsLinger, "metrics-linger", 0, "after the report is written, keep serving metrics until one scrape has read the final figures, at most this long")
+	fs.DurationVar(&o.interval, "interval", report.DefaultInterval, "length of one time slice of the report, a `DURATION`")
+	fs.BoolVar(&o.noProgress, "no-progress", false, "no live progress bar; a plain line every 10s instead")
+	fs.BoolVar(&o.quiet, "quiet", false, "print nothing but errors")
+	fs.Var(&o.startAt, "start-at", "set up, then start the schedule at this instant, a `TIME` in RFC 3339 (e.g. 2026-11-28T10:00:00Z), so that shards start together")
+	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve Prometheus metrics of the run at http://`ADDR`/metrics, e.g. 127.0.0.1:9464")
+	fs.DurationVar(&o.metricsLinger, "metrics-linger", 0, "after the report is written, keep serving metrics until one scrape has read the final figures, at most this `DURATION`")
 }
 
 // runRun is `wrtcbench run SCENARIO.yaml... [flags]`: every scenario file,
@@ -72,8 +83,8 @@ func (o *runOptions) flags(fs *flag.FlagSet) {
 // is sent.
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o runOptions
-	fs := newFlagSet("run", stderr)
-	o.flags(fs)
+	fs := newFlagSet("run", stdout)
+	o.flags(fs.FlagSet)
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usageError(err)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -113,6 +114,7 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 	cfg := runnerConfig(s, o, plan)
 	cfg.Client = sr.client
 	col := report.NewCollector(o.mix(s), o.k, cfg.Workers(), o.interval)
+	col.Planned = plannedLength(cfg)
 	cfg.Recorder = col
 	rn, err := runner.New(cfg)
 	if err != nil {
@@ -121,11 +123,17 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
 	}
-	meta := func(sum runner.Summary) report.Meta { return reportMeta(s, o, cfg, sr.tg, sum, sr.setup) }
+	text := scenarioText(s.File, sr.tg.password)
+	meta := func(sum runner.Summary) report.Meta {
+		m := reportMeta(s, o, cfg, sr.tg, sum, sr.setup)
+		m.Scenario.Text = text
+		return m
+	}
 
-	// latency.hlog grows by one line per interval while the run goes on, so
-	// a crash loses at most the interval being filled; WriteFolder rewrites
-	// it whole at the end.
+	// latency.hlog grows by one line per slice while the run goes on, so
+	// a crash loses at most the slice being filled. WriteFolder rewrites it
+	// whole at the end, from report.json, unless the report joined slices
+	// (a long run): the log written as the run went keeps every one.
 	hlog, err := os.Create(filepath.Join(out, "latency.hlog"))
 	if err != nil {
 		return nil, err
@@ -135,8 +143,15 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 	if start.IsZero() {
 		start = time.Now()
 	}
-	if hw, err := report.NewHlogWriter(hlog, s.Name, start); err == nil {
-		col.OnInterval = func(iv report.Interval) { _ = hw.Interval(iv) } // best effort: the final write reports errors
+	hw, hlogErr := report.NewHlogWriter(hlog, s.Name, start)
+	logged := 0 // slices in the log
+	if hlogErr == nil {
+		col.OnInterval = func(iv report.Interval) {
+			logged++
+			if err := hw.Interval(iv); err != nil && hlogErr == nil {
+				hlogErr = err // the final write then renders the log from report.json
+			}
+		}
 	}
 	exp := sr.exporter(col, rn, start)
 	// Everything is ready: with --start-at, the schedule starts at its instant.
@@ -166,10 +181,11 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 		abortWatch(colCtx, s.Thresholds, o.interval, cfg.Warmup, func() time.Duration { return rn.Progress().Elapsed },
 			func() *report.Report { return partialReport(col, meta, rn) }, stopRun)
 	}()
-	bar := sr.pg.Scenario(fmt.Sprintf("%s: %s for %s → %s", s.Name, describeLoad(cfg), describeEnd(cfg), out),
-		cfg.Duration, snapshot(cfg, rn, col))
+	sr.pg.Note(fmt.Sprintf("%s: %s for %s → %s", s.Name, describeLoad(cfg), describeEnd(cfg), out))
+	var final atomic.Pointer[report.Meta]
+	bar := sr.pg.Scenario(s.Name, cfg.Duration, snapshot(cfg, rn, col, &final))
+	defer bar.Done()
 	sum, err := rn.Run(runCtx)
-	bar.Done()
 	stopCol()
 	<-colDone
 	<-saverDone
@@ -184,15 +200,24 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 		aborted = nil
 	}
 	col.Finish()
-	_ = hlog.Close() // WriteFolder replaces it with the whole log
+	if err := hlog.Close(); err != nil && hlogErr == nil {
+		hlogErr = err
+	}
 	m := meta(sum)
 	if aborted != nil {
 		m.Aborted = &aborted.Abort
 	}
+	fm := m
+	final.Store(&fm)
+	bar.Done() // its last line: the measured phase, as the summary below
 	m.Phases = append(m.Phases, sr.tearDown(ctx))
 	sr.pg.Wait() // the bars are drawn before the summary is printed
 	rep := col.Report(m)
-	if err := report.WriteFolder(out, rep); err != nil {
+	files := report.FolderFiles()
+	if hlogErr == nil && logged > len(rep.Intervals) {
+		files = slices.DeleteFunc(files, func(f report.FolderFile) bool { return f.Format == report.FormatHlog })
+	}
+	if err := report.WriteFiles(out, rep, files); err != nil {
 		return nil, fmt.Errorf("writing %s: %w", out, err)
 	}
 	if !o.quiet {

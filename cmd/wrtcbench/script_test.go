@@ -3,12 +3,15 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,9 +47,11 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		UpdateScripts:       *updateScripts,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"reportcheck": cmdReportCheck,
 			"wrtc":        cmdWrtc,
+			"wrtcint":     cmdWrtcInterrupt,
 			"waitfor":     cmdWaitFor,
 			"envfile":     cmdEnvFile,
 			"serve":       cmdServe,
@@ -93,6 +98,83 @@ func cmdEnvFile(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: envfile NAME FILE")
 	}
 	ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile(args[1])))
+}
+
+// updateScripts rewrites the golden files inside the scripts (the second
+// argument of a failing cmp) with what the command printed.
+var updateScripts = flag.Bool("update", false, "rewrite the golden files in testdata/script with the output")
+
+// cmdWrtcInterrupt runs the real command in the background, waits until its
+// output (stdout or stderr) holds WAITFOR, sends it SIGINT, as Ctrl-C does,
+// and checks its exit code: `wrtcint CODE WAITFOR ARGS...`. What it printed
+// is left in the files wrtcint.stdout and wrtcint.stderr.
+func cmdWrtcInterrupt(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: wrtcint CODE WAITFOR ARGS...")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	bin, err := exec.LookPath("wrtcbench") // testscript.Main put it on the test's PATH
+	ts.Check(err)
+	cmd := exec.Command(bin, args[2:]...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = append(os.Environ(), "HOME="+ts.Getenv("HOME"), "TMPDIR="+ts.Getenv("TMPDIR"))
+	var out lockedBuffer
+	var stdout, stderr strings.Builder
+	cmd.Stdout = io.MultiWriter(&out, writerFunc(func(p []byte) { stdout.Write(p) }))
+	cmd.Stderr = io.MultiWriter(&out, writerFunc(func(p []byte) { stderr.Write(p) }))
+	ts.Check(cmd.Start())
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	deadline := time.After(30 * time.Second)
+	for !strings.Contains(out.String(), args[1]) {
+		select {
+		case err := <-done:
+			ts.Fatalf("wrtcbench ended (%v) before printing %q:\n%s", err, args[1], out.String())
+		case <-deadline:
+			_ = cmd.Process.Kill()
+			ts.Fatalf("wrtcbench did not print %q within 30s:\n%s", args[1], out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	ts.Check(cmd.Process.Signal(os.Interrupt))
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		ts.Fatalf("wrtcbench did not stop within 60s of SIGINT")
+	}
+	ts.Check(os.WriteFile(ts.MkAbs("wrtcint.stdout"), []byte(stdout.String()), 0o644))
+	ts.Check(os.WriteFile(ts.MkAbs("wrtcint.stderr"), []byte(stderr.String()), 0o644))
+	if got := cmd.ProcessState.ExitCode(); got != want {
+		ts.Fatalf("wrtcbench exited %d after SIGINT, want %d:\n%s", got, want, out.String())
+	}
+}
+
+// lockedBuffer is a buffer written by a child's output copiers and read by the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// writerFunc adapts a function to io.Writer.
+type writerFunc func(p []byte)
+
+func (f writerFunc) Write(p []byte) (int, error) {
+	f(p)
+	return len(p), nil
 }
 
 // cmdWaitFor waits until a file exists: `waitfor FILE [SECONDS]` (default 20).

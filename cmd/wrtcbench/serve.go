@@ -36,7 +36,7 @@ type serveOptions struct {
 // runServe is `wrtcbench serve`: the reference API on a socket until ctx is
 // cancelled, then a graceful shutdown and nil.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	opts, err := parseServeFlags(args, stderr)
+	opts, err := parseServeFlags(args, stdout)
 	if err != nil {
 		return err
 	}
@@ -57,6 +57,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "wrtcbench serve: the certificate is self-signed; pass --ca-out FILE to let clients trust it")
 	}
 	fmt.Fprintf(stdout, "wrtcbench serve: listening on %s (account %s, user %s)\n", run.URL, opts.account, opts.username)
+	fmt.Fprintf(stdout, "wrtcbench serve: faults %s\n", describeFaults(opts.faults))
 	if opts.urlFile != "" {
 		// Written whole, then renamed: a script waiting for the file never reads half a URL.
 		tmp := opts.urlFile + ".tmp"
@@ -75,7 +76,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serving: %w", err)
 	}
 	if opts.statsOut != "" {
-		return writeServeStats(opts.statsOut, run.Server.Stats())
+		if err := writeServeStats(opts.statsOut, run.Server.Stats()); err != nil {
+			return err
+		}
+	}
+	if ctx.Err() != nil {
+		// Ctrl-C is how serve ends; it exits 130 as every command does.
+		fmt.Fprintln(stderr, "wrtcbench serve: interrupted; shut down")
+		return reported(context.Canceled)
 	}
 	return nil
 }
@@ -99,18 +107,68 @@ func writeServeStats(path string, st refserver.Stats) error {
 	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
-// parseServeFlags reads the command line. Bad flags are usage errors; -h is
-// flag.ErrHelp.
-func parseServeFlags(args []string, stderr io.Writer) (serveOptions, error) {
+// describeFaults says which faults the server injects, in the words of the
+// fault flags, so that the line can be read back as a command line; "none"
+// when it injects nothing.
+func describeFaults(f faults.Faults) string {
+	if !f.Enabled() {
+		return "none"
+	}
+	var out []string
+	add := func(flag, value string) { out = append(out, "--"+flag+" "+value) }
+	num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	l := f.Latency
+	switch {
+	case l.Fixed > 0:
+		add("latency", "fixed:"+l.Fixed.String())
+	case l.Uniform.Max > 0:
+		add("latency", "uniform:"+l.Uniform.Min.String()+"-"+l.Uniform.Max.String())
+	case l.LogNormal.Median > 0:
+		v := "lognormal:" + l.LogNormal.Median.String() + "," + num(l.LogNormal.Sigma)
+		if l.LogNormal.Max > 0 {
+			v += "," + l.LogNormal.Max.String()
+		}
+		add("latency", v)
+	}
+	if l.Tail.Fraction > 0 {
+		add("tail", num(l.Tail.Fraction)+":"+l.Tail.Latency.String())
+	}
+	for _, code := range f.ErrorStatuses() {
+		add("error", strconv.Itoa(code)+":"+num(f.Errors[code]))
+	}
+	if rl := f.RateLimit; rl.Rate.PerSecond > 0 {
+		add("rate-limit", rl.Rate.String()+","+strconv.Itoa(rl.BucketSize()))
+	}
+	if st := f.Stall; st.Every > 0 {
+		add("stall", st.For.String()+"/"+st.Every.String())
+	}
+	if f.Reset > 0 {
+		add("reset", num(f.Reset))
+	}
+	if f.Close > 0 {
+		add("close", num(f.Close))
+	}
+	if sb := f.SlowBody; sb.Probability > 0 {
+		add("slow-body", num(sb.Probability)+":"+sb.Delay.String())
+	}
+	if f.Bad.WrongStatus > 0 {
+		add("wrong-status", num(f.Bad.WrongStatus))
+	}
+	if f.Bad.BadErrorBody > 0 {
+		add("bad-error-body", num(f.Bad.BadErrorBody))
+	}
+	if f.Routes != "" && f.Routes != faults.RoutesAddParticipant {
+		add("fault-routes", string(f.Routes))
+	}
+	return strings.Join(out, " ")
+}
+
+// parseServeFlags reads the command line; --help is written to help. Bad
+// flags are usage errors; --help is flag.ErrHelp.
+func parseServeFlags(args []string, help io.Writer) (serveOptions, error) {
 	o := serveOptions{}
 	var flt faultFlags
-	fs := flag.NewFlagSet("wrtcbench serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wrtcbench serve [flags]")
-		fmt.Fprintln(stderr, "Runs the reference WebRTC participants API until interrupted.")
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("serve", help)
 	fs.StringVar(&o.addr, "addr", defaultServeAddr, "listen `address` (port 0: any free port)")
 	fs.StringVar(&o.account, "account", "", "account `id` the server serves (default $WRTC_ACCOUNT_ID, else "+refserver.DefaultAccount+")")
 	fs.StringVar(&o.username, "username", "", "Basic-auth user `name` (default $WRTC_USERNAME, else "+refserver.DefaultUsername+")")
@@ -122,15 +180,16 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, error) {
 	fs.StringVar(&o.faultsFile, "faults", "", "read faults from a YAML `FILE` (instead of the fault flags)")
 	fs.StringVar(&o.urlFile, "url-file", "", "once listening, write the base URL (ending in /v1) to `FILE`, for scripts that start the server on port 0")
 	fs.StringVar(&o.statsOut, "stats-out", "", "when stopped, write the server's own counts (requests, statuses) to `FILE` as JSON")
-	flt.register(fs, &o.faults)
-	if err := fs.Parse(args); err != nil {
+	flt.register(fs.FlagSet, &o.faults)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, err
 		}
 		return o, usageError(err)
 	}
-	if fs.NArg() > 0 {
-		return o, usagef("unexpected argument %q: serve takes flags only", fs.Arg(0))
+	if len(pos) > 0 {
+		return o, usagef("unexpected argument %q: serve takes flags only", pos[0])
 	}
 	if o.caOut != "" && !o.tls {
 		return o, usagef("--ca-out needs --tls")

@@ -107,7 +107,8 @@ func TestServe(t *testing.T) {
 	stop()
 	select {
 	case err := <-done:
-		require.NoError(t, err, "a cancelled serve returns nil")
+		require.ErrorIs(t, err, context.Canceled, "Ctrl-C ends serve")
+		assert.Equal(t, exitInterrupted, exitCode(err), "and it exits 130, as every command does")
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop after its context was cancelled")
 	}
@@ -143,7 +144,7 @@ func TestServeTLSWritesCA(t *testing.T) {
 	assert.Equal(t, 200, code)
 	tr.CloseIdleConnections() // else shutdown waits for the idle HTTP/2 connection
 	stop()
-	require.NoError(t, <-done)
+	require.ErrorIs(t, <-done, context.Canceled)
 }
 
 func TestServeFaultFlags(t *testing.T) {
@@ -241,4 +242,37 @@ func TestServeNeverPrintsPassword(t *testing.T) {
 	require.ErrorIs(t, err, flag.ErrHelp)
 	assert.NotContains(t, out.String(), "s3cret-from-env")
 	assert.NotContains(t, out.String(), refserver.DefaultPassword)
+}
+
+func TestServeEchoesItsFaults(t *testing.T) {
+	for _, args := range [][]string{
+		{"--latency", "lognormal:2ms,0.5,1s", "--tail", "0.01:200ms", "--error", "500:0.01,503:0.02", "--rate-limit", "1000/s,50",
+			"--stall", "1s/5s", "--reset", "0.001", "--close", "0.002", "--slow-body", "0.01:500ms", "--wrong-status", "0.1",
+			"--bad-error-body", "0.2", "--fault-routes", "all"},
+		{"--latency", "uniform:1ms-5ms"},
+	} {
+		o, err := parseServeFlags(args, io.Discard)
+		require.NoError(t, err)
+		echo := describeFaults(o.faults)
+		// The echo reads back as the same faults.
+		again, err := parseServeFlags(strings.Fields(echo), io.Discard)
+		require.NoError(t, err, echo)
+		assert.Equal(t, o.faults, again.faults, "the echo %q reads back as the faults", echo)
+	}
+	assert.Equal(t, "none", describeFaults(faults.Faults{}))
+
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, []string{"--addr", "127.0.0.1:0", "--error", "503:0.5"}, pw, io.Discard) }()
+	rd := bufio.NewReader(pr)
+	_, err := rd.ReadString('\n') // listening on...
+	require.NoError(t, err)
+	line, err := rd.ReadString('\n')
+	require.NoError(t, err)
+	assert.Equal(t, "wrtcbench serve: faults --error 503:0.5\n", line)
+	cancel()
+	go io.Copy(io.Discard, pr)
+	assert.ErrorIs(t, <-done, context.Canceled)
 }

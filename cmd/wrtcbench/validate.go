@@ -12,7 +12,7 @@ import (
 // runValidate is `wrtcbench validate SCENARIO.yaml...`: parse and check every
 // file, print one line per file, send nothing.
 func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("validate", stderr)
+	fs := newFlagSet("validate", stdout)
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usageError(err)

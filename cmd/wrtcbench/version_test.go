@@ -31,6 +31,6 @@ func TestVersionCommand(t *testing.T) {
 	assert.True(t, strings.HasPrefix(out.String(), "wrtcbench "), out.String())
 	assert.Contains(t, out.String(), " go1.")
 	var help bytes.Buffer
-	run([]string{"help"}, nil, &bytes.Buffer{}, &help)
+	run([]string{"help"}, nil, &help, &bytes.Buffer{})
 	assert.Contains(t, help.String(), "version", "the top-level usage lists version")
 }

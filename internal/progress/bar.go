@@ -9,18 +9,32 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 )
 
-// Snapshot is what a scenario's bar shows; the caller computes it from the
-// run's recorded figures each time the bar polls.
+// Snapshot is what a scenario's line shows; the caller computes it from the
+// run's recorded figures each time the display polls.
+//
+// While the run goes on, the rate and the latencies are those of the last
+// closed slice of the run (Window long), and the counts are running totals.
+// Once the run is over (Final), every figure covers the measured phase, as
+// the summary printed after it does, so that the last line and the summary
+// agree.
 type Snapshot struct {
 	Elapsed, Total time.Duration // Total is 0 when the run is bounded by a request count
-	TargetRate     float64       // scheduled requests per second
-	AchievedRate   float64       // sent requests per second
-	InFlight       int64
-	Completed      int64
-	Errors         int64         // transport errors
-	Violations     int64         // responses that failed a check
-	P50, P99       time.Duration // latency of the last interval
-	Phase          string        // e.g. "warmup", "measure"; may be empty
+	// Rate is the achieved rate, requests sent per second, over Window;
+	// Target the schedule's rate over the same time (0 for a closed model).
+	Rate, Target float64
+	// Window is the time Rate and the latencies cover: the last slice, or
+	// the measured phase when Final; 0 before the first slice closes.
+	Window time.Duration
+	// Workers is the closed model's concurrency; 0 for an open model.
+	Workers  int
+	InFlight int64
+	// Completed, Errors (transport errors) and Failed (requests that
+	// failed a check) count the measured phase, or the warm-up while
+	// Phase is "warm-up".
+	Completed, Errors, Failed int64
+	P50, P99                  time.Duration
+	Phase                     string // e.g. "warm-up", "measure"; may be empty
+	Final                     bool   // the run is over: the figures are the measured phase's
 }
 
 // Bar is the live display of one scenario. Done ends it.
@@ -51,14 +65,12 @@ func (p *Progress) Scenario(name string, total time.Duration, snap func() Snapsh
 		if total <= 0 {
 			builder = mpb.SpinnerStyle()
 		}
+		// One decorator lays out the whole line in the terminal's width,
+		// figures first; the bar gets what is left, if enough is.
 		b.bar = p.mpb.New(max(total.Milliseconds(), 1), builder,
-			mpb.PrependDecorators(
-				decor.Name(name, decor.WC{C: decor.DindentRight | decor.DextraSpace}),
-				decor.Any(func(decor.Statistics) string { return clock(b.last.Load()) }, decor.WCSyncSpaceR),
-			),
-			mpb.AppendDecorators(
-				decor.Any(func(decor.Statistics) string { return barFigures(b.last.Load()) }),
-			),
+			mpb.PrependDecorators(decor.Any(func(st decor.Statistics) string {
+				return fitLine(name, b.last.Load(), st.AvailableWidth)
+			})),
 		)
 	}
 	p.add(b)

@@ -1,6 +1,8 @@
-// Package progress shows a run while it goes on: a live bar per scenario
-// on a terminal (with github.com/vbauerster/mpb/v8), a plain line every few
-// seconds in a CI log, or nothing at all.
+// Package progress shows a run while it goes on: a live line per scenario
+// on a terminal (with github.com/vbauerster/mpb/v8), laid out in the
+// terminal's width with the figures first and the bar in what is left; a
+// plain line every few seconds in a CI log; or nothing at all. A
+// scenario's last line covers its measured phase, as the summary does.
 //
 // It owns the display only. It reads the figures it shows from a Snapshot
 // function that the caller passes in and that the package polls, and a

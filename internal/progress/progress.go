@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
 )
 
 // Mode selects how progress is shown.
@@ -153,9 +154,13 @@ func (p *Progress) tick() {
 	}
 }
 
-// Wait waits until every step and scenario is Done, then closes p.
+// Wait waits until every step and scenario is Done and its last line is
+// drawn, then closes p.
 func (p *Progress) Wait() {
 	p.pending.Wait()
+	if p.mpb != nil && !p.isClosed() {
+		p.mpb.Wait() // every bar is complete: this draws their last frames
+	}
 	p.Close()
 }
 
@@ -181,6 +186,22 @@ func (p *Progress) isClosed() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.closed
+}
+
+// Note shows a line of its own, such as what a scenario is about to do:
+// printed once in Lines mode, a line above the bars in Bars mode (cut to
+// the terminal's width there), nothing in Quiet mode.
+func (p *Progress) Note(text string) {
+	if p.mode == Quiet || p.isClosed() {
+		return
+	}
+	switch p.mode {
+	case Bars:
+		b := p.mpb.New(1, mpb.NopStyle(), mpb.PrependDecorators(decor.Name(text)))
+		b.SetCurrent(1)
+	case Lines:
+		p.println(text)
+	}
 }
 
 // add registers a running scenario.

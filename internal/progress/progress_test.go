@@ -14,18 +14,23 @@ import (
 	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
-// fakeRun returns a snapshot function for a 30 s run at 100/s whose figures
-// follow the (fake) clock from the moment it is called.
+// fakeRun returns a snapshot function for a run at 100/s whose figures
+// follow the (fake) clock from the moment it is called; once the clock
+// reaches total, it is the final snapshot of the measured phase.
 func fakeRun(total time.Duration) func() Snapshot {
 	start := time.Now()
 	return func() Snapshot {
 		el := time.Since(start)
 		n := int64(el / (10 * time.Millisecond))
-		return Snapshot{
-			Elapsed: el, Total: total, TargetRate: 100, AchievedRate: 99.5,
-			InFlight: 3, Completed: n, Errors: n / 500, Violations: n / 250,
+		s := Snapshot{
+			Elapsed: el, Total: total, Rate: 99.5, Target: 100, Window: time.Second,
+			InFlight: 3, Completed: n, Errors: n / 500, Failed: n / 250,
 			P50: 1070 * time.Microsecond, P99: 12 * time.Millisecond, Phase: "measure",
 		}
+		if total > 0 && el >= total {
+			s.Final, s.Rate, s.Window, s.P99, s.InFlight = true, 99.9, total, 31*time.Millisecond, 0
+		}
+		return s
 	}
 }
 
@@ -48,10 +53,11 @@ func TestLinesMode(t *testing.T) {
 			"setup: 4 sessions ...",
 			"setup: 4 sessions: ✓ done in 1s",
 			// The ticker started with New, 1.2 s before the scenario.
-			"[   9s/30s] smoke (measure): 99.5/s of 100.0/s, in flight 3, completed 880, errors 1, violations 3, p50 1.07ms, p99 12.0ms",
-			"[  19s/30s] smoke (measure): 99.5/s of 100.0/s, in flight 3, completed 1,880, errors 3, violations 7, p50 1.07ms, p99 12.0ms",
-			"[  29s/30s] smoke (measure): 99.5/s of 100.0/s, in flight 3, completed 2,880, errors 5, violations 11, p50 1.07ms, p99 12.0ms",
-			"[  30s/30s] smoke done: 99.5/s of 100.0/s, in flight 3, completed 3,000, errors 6, violations 12, p50 1.07ms, p99 12.0ms",
+			"[   9s/30s] smoke: 99.5/s of 100.0/s, p50 1.07ms, p99 12.0ms in the last 1s; completed 880, errors 1, failed 3, in flight 3",
+			"[  19s/30s] smoke: 99.5/s of 100.0/s, p50 1.07ms, p99 12.0ms in the last 1s; completed 1,880, errors 3, failed 7, in flight 3",
+			"[  29s/30s] smoke: 99.5/s of 100.0/s, p50 1.07ms, p99 12.0ms in the last 1s; completed 2,880, errors 5, failed 11, in flight 3",
+			// The last line covers the measured phase, as the summary does.
+			"[  30s/30s] smoke done, measured phase: 99.9/s of 100.0/s, p50 1.07ms, p99 31.0ms; completed 3,000, errors 6, failed 12",
 			"teardown ...",
 			"teardown: ✗ failed after 0s: 2 sessions left",
 			"",
@@ -109,10 +115,10 @@ func TestLinesIntervalOption(t *testing.T) {
 		time.Sleep(7 * time.Second)
 		b.Done()
 		p.Close()
-		if n := strings.Count(buf.String(), "] s (measure): "); n != 3 {
+		if n := strings.Count(buf.String(), "] s: "); n != 3 {
 			t.Errorf("%d progress lines in 7 s every 2 s, want 3:\n%s", n, buf.String())
 		}
-		if !strings.Contains(buf.String(), "[   2s] s (measure): ") {
+		if !strings.Contains(buf.String(), "[   2s] s: ") {
 			t.Errorf("without a total the clock shows the elapsed time alone:\n%s", buf.String())
 		}
 	})
@@ -134,7 +140,7 @@ func TestBarsMode(t *testing.T) {
 		c.Done() // twice is fine
 		p.Wait()
 		out := buf.String()
-		for _, want := range []string{"smoke-a", "smoke-b", "setup", "12/27 calls, 2 retried", "p99 12.0ms", "inflight 3"} {
+		for _, want := range []string{"smoke-a", "smoke-b", "setup", "12/27 calls, 2 retried", "p99 12.0ms", "inflight 3", "p99 31.0ms"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("bars output lacks %q:\n%s", want, out)
 			}
@@ -257,4 +263,67 @@ func TestShowBars(t *testing.T) {
 		p.Wait()
 		t.Logf("%q", buf.String()[max(0, buf.Len()-600):])
 	})
+}
+
+func TestFitLine(t *testing.T) {
+	big := Snapshot{
+		Elapsed: 65 * time.Second, Total: 2 * time.Minute, Rate: 1819.8, Target: 2000, Window: time.Second,
+		InFlight: 157, Completed: 1_234_567, Errors: 12_345, Failed: 23_456,
+		P50: 2830 * time.Microsecond, P99: 537 * time.Millisecond, Phase: "measure",
+	}
+	closed := big
+	closed.Workers, closed.Target = 64, 0
+	warm := big
+	warm.Phase = "warm-up"
+	final := Snapshot{Elapsed: time.Minute, Total: time.Minute, Rate: 295.5, Target: 295.5, Window: 55 * time.Second,
+		Completed: 16_250, Failed: 48, P50: 2810 * time.Microsecond, P99: 526800 * time.Microsecond, Final: true}
+	for _, tc := range []struct {
+		name  string
+		s     Snapshot
+		width int
+		want  []string // in this order
+		bar   bool     // room left for the bar
+	}{
+		{"80 columns keep the key figures", big, 80,
+			[]string{"1m05s/2m00s", "1819.8/s of 2000.0/s", "done 1,234,567", "err 12,345", "p99 537.0ms"}, false},
+		{"120 columns add the rest", big, 120,
+			[]string{"1m05s/2m00s", "1819.8/s of 2000.0/s", "done 1,234,567", "err 12,345", "fail 23,456", "p50 2.83ms", "p99 537.0ms", "inflight 157", "smoke"}, false},
+		{"200 columns leave room for the bar", big, 200, []string{"inflight 157", "smoke"}, true},
+		{"the closed model shows its workers", closed, 80, []string{"64 workers 1819.8/s", "done 1,234,567", "p99 537.0ms"}, false},
+		{"the warm-up says so", warm, 100, []string{"1m05s/2m00s", "warm-up", "1819.8/s"}, false},
+		{"40 columns: time and rate first", big, 40, []string{"1m05s/2m00s", "1819.8/s of 2000.0/s"}, false},
+		{"the last line at 80 columns: the summary's figures", final, 80,
+			[]string{"measured", "295.5/s of 295.5/s", "done 16,250", "err 0", "fail 48", "p99 526.8ms"}, false},
+	} {
+		got := fitLine("smoke", &tc.s, tc.width)
+		if w := len([]rune(got)); w > tc.width {
+			t.Errorf("%s: %d columns, more than %d: %q", tc.name, w, tc.width, got)
+		}
+		rest := got
+		for _, want := range tc.want {
+			i := strings.Index(rest, want)
+			if i < 0 {
+				t.Errorf("%s: %q lacks %q (or has it out of order)", tc.name, got, want)
+				break
+			}
+			rest = rest[i+len(want):]
+		}
+		if room := tc.width - len([]rune(got)); (room > 0) != tc.bar {
+			t.Errorf("%s: %d columns left for the bar in %q", tc.name, room, got)
+		}
+	}
+	if got := fitLine("smoke", &Snapshot{Total: time.Minute}, 80); !strings.Contains(got, "-/s of -/s") {
+		t.Errorf("before the first slice the rate is unknown: %q", got)
+	}
+}
+
+func TestNote(t *testing.T) {
+	var buf bytes.Buffer
+	p := New(&buf, Lines)
+	p.Note("smoke: open model, constant 100/s for 30s → results/x")
+	p.Close()
+	p.Note("after Close: nothing")
+	if got := buf.String(); got != "smoke: open model, constant 100/s for 30s → results/x\n" {
+		t.Errorf("note %q", got)
+	}
 }

@@ -30,12 +30,27 @@ type aggregate struct {
 	// Whole-run totals for live progress, warm-up included.
 	allCompleted, allErrors, allViolations int64
 
-	// The interval being filled, and the closed ones.
-	cur       intervalAgg
+	// The slice being filled, and the last one closed (the live progress
+	// and the hlog show every slice).
+	cur      intervalAgg
+	last     Interval
+	clock    time.Duration // end of the last closed slice
+	sample   func() runner.Progress
+	lastProg runner.Progress
+	// prevTarget is the target rate at the start of the last closed slice;
+	// sampled is set once a slice's end was read.
+	prevTarget float64
+	sampled    bool
+	// peak is the most requests in flight seen in the slice being filled;
+	// highWater the runner's own maximum so far.
+	peak, highWater int64
+
+	// The report's intervals: slices joined group at a time (see
+	// MaxIntervals), the group being filled, and the case names.
 	intervals []Interval
-	clock     time.Duration // end of the last closed interval
-	sample    func() runner.Progress
-	lastProg  runner.Progress
+	group     int
+	grp       groupAgg
+	names     []string
 }
 
 // caseAgg holds the figures of one case (measured phase).
@@ -83,10 +98,12 @@ func newAggregate(cases []contract.MixCase, k *contract.Contract) *aggregate {
 		contract: k, cases: make([]caseAgg, len(cases)),
 		lat: NewHistogram(), svc: NewHistogram(), lag: NewHistogram(),
 		status: map[int]int64{}, violations: map[vkey]*violationAgg{},
-		cur: intervalAgg{status: map[int]int64{}, lat: NewHistogram()},
+		cur:   intervalAgg{status: map[int]int64{}, lat: NewHistogram()},
+		group: 1, grp: newGroupAgg(len(cases)), names: make([]string, len(cases)),
 	}
 	for i := range a.cases {
 		a.cases[i] = caseAgg{status: map[int]int64{}, lat: NewHistogram(), svc: NewHistogram()}
+		a.names[i] = cases[i].Name()
 	}
 	return a
 }
@@ -99,7 +116,10 @@ func (a *aggregate) add(r *record) {
 			a.allCompleted++
 			a.cur.completed++
 			a.cur.status[int(r.status)]++
-			recordDuration(a.cur.lat, r.done-r.scheduled)
+			lat := r.done - r.scheduled
+			recordDuration(a.cur.lat, lat)
+			recordDuration(a.grp.lat, lat)
+			recordDuration(a.grp.cases[r.caseIdx], lat)
 		} else {
 			a.allErrors++
 			a.cur.errors++
@@ -188,29 +208,89 @@ func (a *aggregate) addViolation(r *record, check contract.Check) {
 	}
 }
 
-// closeInterval ends the interval being filled at the collector's clock.
-func (a *aggregate) closeInterval(now time.Duration) {
+// notePeak takes a reading of the runner's counters into the in-flight
+// maximum of the slice being filled. A new high of the runner's exact
+// maximum counts too, so that no peak between two readings is lost.
+func (a *aggregate) notePeak(p runner.Progress) {
+	a.peak = max(a.peak, p.InFlight)
+	if p.MaxInFlight > a.highWater {
+		a.peak = max(a.peak, p.MaxInFlight)
+		a.highWater = p.MaxInFlight
+	}
+}
+
+// closeInterval ends the slice being filled at the collector's clock now,
+// and joins it to the report interval being filled; final closes that
+// interval too, however few slices it holds. The slice's own histogram is
+// encoded when someone reads it (encode: the interval log) or when it is a
+// report interval of its own.
+func (a *aggregate) closeInterval(now time.Duration, final, encode bool) {
 	iv := Interval{
 		StartS: a.clock.Seconds(), DurationS: (now - a.clock).Seconds(),
 		Completed: a.cur.completed, Errors: a.cur.errors, Violations: a.cur.violations,
-		Status: statusMap(a.cur.status), LatencyMs: summarize(a.cur.lat),
+		Status: statusMap(a.cur.status),
+	}
+	if a.group == 1 {
+		iv.LatencyMs = summarize(a.cur.lat) // the slice is an interval of the report
+	} else {
+		iv.LatencyMs = liveSummary(a.cur.lat) // what the live display reads: a tenth of the work
 	}
 	if a.sample != nil {
 		p := a.sample()
+		a.notePeak(p)
 		iv.Scheduled = int64(p.Scheduled - a.lastProg.Scheduled)
 		iv.Sent = int64(p.Sent - a.lastProg.Sent)
-		iv.InFlight = p.InFlight
+		iv.InFlight, iv.InFlightMax = p.InFlight, a.peak
 		iv.TargetRate = p.TargetRate
+		a.prevTarget = a.lastProg.TargetRate
+		if !a.sampled { // the first slice: its start was not read
+			a.prevTarget, a.sampled = p.TargetRate, true
+		}
 		a.lastProg = p
+		a.peak = p.InFlight // the next slice starts with these in flight
 	}
-	if a.cur.lat.TotalCount() > 0 {
+	if a.cur.lat.TotalCount() > 0 && (encode || a.group == 1) {
 		iv.Histogram = encodeHist(a.cur.lat)
 	}
-	a.intervals = append(a.intervals, iv)
+	a.last = iv
 	a.clock = now
 	a.cur.completed, a.cur.errors, a.cur.violations = 0, 0, 0
 	clear(a.cur.status)
 	a.cur.lat.Reset()
+
+	a.grp.add(iv)
+	if a.grp.n >= a.group || final {
+		a.closeGroup()
+	}
+}
+
+// closeGroup appends the report interval being filled to the intervals,
+// and joins them in pairs when they reach MaxIntervals (the run outgrew
+// the length it was planned for): every interval then spans twice as many
+// slices, and so will the next ones.
+func (a *aggregate) closeGroup() {
+	single := a.grp.n == 1
+	iv := a.grp.close(a.names, !single)
+	if single {
+		iv.Histogram, iv.LatencyMs = a.last.Histogram, a.last.LatencyMs // the same slice, encoded once
+	}
+	a.intervals = append(a.intervals, iv)
+	if len(a.intervals) >= MaxIntervals {
+		// Our own histograms decode; were one not to, the pair keeps an
+		// upper bound of its latency, and the run its bounded size.
+		a.intervals, _ = halve(a.intervals)
+		a.group *= 2
+	}
+}
+
+// liveSummary returns the count, p50 and p99 of h (microseconds) in
+// milliseconds, in one pass over its buckets.
+func liveSummary(h *hdr.Histogram) Summary {
+	if h.TotalCount() == 0 {
+		return Summary{}
+	}
+	v := h.ValueAtPercentilesSlice([]float64{50, 99})
+	return Summary{Count: h.TotalCount(), P50: float64(v[0]) / 1000, P99: float64(v[1]) / 1000}
 }
 
 // summarize returns the statistics of h (microseconds) in milliseconds.

@@ -14,6 +14,7 @@ import (
 // Meta is what the Collector cannot see for itself: which run this was.
 type Meta struct {
 	Tool        Tool
+	Host        Host
 	Scenario    ScenarioInfo
 	Target      string
 	Contract    string // where the contract came from: "built-in" or a file
@@ -52,7 +53,7 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 	defer c.mu.Unlock()
 	a := c.agg
 	r := &Report{
-		Format: Format, Tool: m.Tool, Scenario: m.Scenario, Target: m.Target, Contract: m.Contract,
+		Format: Format, Tool: m.Tool, Host: m.Host, Scenario: m.Scenario, Target: m.Target, Contract: m.Contract,
 		Started: m.Summary.Start.UTC().Truncate(time.Millisecond), DurationS: m.Summary.Elapsed.Seconds(),
 		Interrupted: m.Summary.Interrupted, Aborted: m.Aborted, Load: m.Load, Phases: m.Phases,
 		Requests: Requests{
@@ -62,7 +63,7 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 		Status: statusMap(a.status), TransportErrors: map[string]int64{}, Shedding: a.shed,
 		LatencyMs: summarize(a.lat), ServiceMs: summarize(a.svc), LagMs: summarize(a.lag),
 		Checks: map[string]Counts{}, Violations: []Violation{}, Thresholds: []Threshold{},
-		Intervals: slices.Clone(a.intervals),
+		IntervalS: c.interval.Seconds(), Intervals: slices.Clone(a.intervals),
 	}
 	if !m.StartAt.IsZero() {
 		r.Started = m.StartAt.UTC().Truncate(time.Millisecond)

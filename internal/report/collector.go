@@ -37,17 +37,28 @@ type Collector struct {
 	// copies a failing response only while fewer than MaxExamples were kept.
 	taken [][contract.NumChecks][600]atomic.Uint32
 
-	// OnInterval, when set before Run, receives each interval as it closes,
-	// on the aggregating goroutine, outside the lock.
+	// OnInterval, when set before Run, receives each slice as it closes
+	// (every one, also when the report joins them), on the aggregating
+	// goroutine, outside the lock. When the report joins slices, the
+	// slice's LatencyMs holds its count, p50 and p99 only; its Histogram
+	// holds everything.
 	OnInterval func(Interval)
 
 	// Observer, when set before Run, sees every folded result (Observer).
 	Observer Observer
 	obs      []Observation // the batch handed to Observer, reused
 
-	mu    sync.Mutex // guards agg and start
-	agg   *aggregate
-	start time.Time // when Run began: the origin of the intervals
+	// Planned, when set before Run, is how long the run is planned to last,
+	// warm-up included (0: unknown). It decides how many slices each of the
+	// report's intervals joins, so that a long run's report holds at most
+	// MaxIntervals of them; a run that outgrows it joins more as it goes.
+	Planned time.Duration
+
+	mu       sync.Mutex // guards agg, start and finished
+	agg      *aggregate
+	start    time.Time // when Run began: the origin of the intervals
+	finished bool      // Finish has run
+	grouped  bool      // agg.group was set from Planned
 }
 
 var _ runner.Recorder = (*Collector)(nil)
@@ -161,10 +172,18 @@ func (c *Collector) keepExample(r *runner.Result, v contract.Verdicts) *exampleS
 		contentType: r.Response.ContentType, errText: r.ErrText, checks: want}
 }
 
+// peeksPerInterval is how often per slice Run reads the runner's in-flight
+// count for the slice's maximum (Interval.InFlightMax).
+const peeksPerInterval = 50
+
 // Run folds the recorded results once per interval until ctx is done; call
 // it in its own goroutine just before the runner starts, and Finish after
 // both have returned. sample, when not nil, reads the runner's counters at
-// each interval's end (sent, scheduled, in flight, target rate).
+// each interval's end (sent, scheduled, in flight, target rate), and from
+// the end of the first interval on, peeksPerInterval times per interval for
+// the most requests in flight (the first interval's peak is the runner's
+// own maximum). Run reads none before the first interval ends: the runner
+// starts its clock as it starts, and is read once it has been running.
 func (c *Collector) Run(ctx context.Context, sample func() runner.Progress) {
 	c.mu.Lock()
 	c.start = time.Now()
@@ -172,34 +191,61 @@ func (c *Collector) Run(ctx context.Context, sample func() runner.Progress) {
 	c.mu.Unlock()
 	t := time.NewTicker(c.interval)
 	defer t.Stop()
+	var peek <-chan time.Time
+	var pt *time.Ticker
+	defer func() {
+		if pt != nil {
+			pt.Stop()
+		}
+	}()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			c.flush()
+			c.flush(false)
+			if pt == nil && sample != nil {
+				pt = time.NewTicker(max(c.interval/peeksPerInterval, time.Millisecond))
+				peek = pt.C
+			}
+		case <-peek:
+			p := sample() // outside the lock: it reads the runner's atomics
+			c.mu.Lock()
+			c.agg.notePeak(p)
+			c.mu.Unlock()
 		}
 	}
 }
 
 // Finish folds every result recorded so far and closes the last, possibly
 // partial, interval. Call it once, after the runner and Run have returned.
-func (c *Collector) Finish() { c.flush() }
+func (c *Collector) Finish() { c.flush(true) }
 
 // flush moves every shard's records into the aggregate and closes the
-// current interval.
-func (c *Collector) flush() {
-	iv := c.fold()
+// current slice; final closes the report's last interval too.
+func (c *Collector) flush(final bool) {
+	iv := c.fold(final)
 	if c.OnInterval != nil {
 		c.OnInterval(iv)
 	}
 }
 
-// fold moves the shards' records into the aggregate, closes the interval
-// and returns it.
-func (c *Collector) fold() Interval {
+// fold moves the shards' records into the aggregate, closes the slice at
+// the collector's clock and returns it.
+func (c *Collector) fold(final bool) Interval {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.start.IsZero() {
+		c.start = time.Now()
+	}
+	return c.foldAt(time.Since(c.start), final)
+}
+
+// foldAt is fold with the slice ending at now after the start; c.mu is held.
+func (c *Collector) foldAt(now time.Duration, final bool) Interval {
+	if !c.grouped {
+		c.agg.group, c.grouped = groupFor(c.Planned, c.interval), true
+	}
 	for _, s := range c.shards {
 		s.mu.Lock()
 		recs := s.recs
@@ -218,29 +264,7 @@ func (c *Collector) fold() Interval {
 		c.Observer.Observe(c.obs)
 		c.obs = c.obs[:0]
 	}
-	if c.start.IsZero() {
-		c.start = time.Now()
-	}
-	c.agg.closeInterval(time.Since(c.start))
-	return c.agg.intervals[len(c.agg.intervals)-1]
-}
-
-// Live is what the progress display needs while a run goes on.
-type Live struct {
-	Completed, Errors, Violations int64
-	P50, P99                      time.Duration // of the last closed interval
-}
-
-// Live returns the running totals and the last interval's percentiles.
-func (c *Collector) Live() Live {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	a := c.agg
-	l := Live{Completed: a.allCompleted, Errors: a.allErrors, Violations: a.allViolations}
-	if n := len(a.intervals); n > 0 {
-		iv := a.intervals[n-1]
-		l.P50 = time.Duration(iv.LatencyMs.P50 * float64(time.Millisecond))
-		l.P99 = time.Duration(iv.LatencyMs.P99 * float64(time.Millisecond))
-	}
-	return l
+	c.agg.closeInterval(now, final, c.OnInterval != nil)
+	c.finished = c.finished || final
+	return c.agg.last
 }

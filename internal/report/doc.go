@@ -3,8 +3,9 @@
 //
 // It owns: judging each Result against the contract (Collector.Record, on the
 // worker's goroutine), accumulation (sharded buffers folded once per interval
-// into HdrHistograms and counters, so memory stays flat however long a run
-// lasts), the report.json model (Report, format wrtcbench.report/v1), the
+// into HdrHistograms and counters, and time slices joined so that a report
+// holds at most MaxIntervals intervals, so memory, report.json and
+// report.html stay flat however long a run lasts), the report.json model (Report, format wrtcbench.report/v1), the
 // verdict (Decide), the renderers (text, JSON, Markdown, JUnit, HTML with
 // charts, HdrHistogram interval log), the result folder (WriteFolder,
 // ReadFolder), and the comparison and merging of finished runs (Compare,

@@ -32,12 +32,18 @@ func FolderFiles() []FolderFile {
 // file in dir and renamed over the old one, so a reader (or a crash) sees
 // either the previous version of a file or the new one, never a torn one.
 // A run calls it after every interval. It stops at the first error.
-func WriteFolder(dir string, r *Report) error {
+func WriteFolder(dir string, r *Report) error { return WriteFiles(dir, r, FolderFiles()) }
+
+// WriteFiles writes the given files of r's result folder into dir, as
+// WriteFolder does. A run whose report joined slices (JoinedSlices) leaves
+// out latency.hlog, which it wrote slice by slice as it went: that log
+// keeps every slice, report.json only the joined intervals.
+func WriteFiles(dir string, r *Report, files []FolderFile) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("result folder: %w", err)
 	}
 	var buf bytes.Buffer
-	for _, f := range FolderFiles() {
+	for _, f := range files {
 		buf.Reset()
 		if err := Render(&buf, r, f.Format); err != nil {
 			return fmt.Errorf("result folder: %s: %w", f.Name, err)

@@ -38,7 +38,7 @@ func Merge(rs []*Report, opts MergeOptions) (*Report, error) {
 	}
 	m := &Report{
 		Format: Format, Tool: rs[0].Tool, Scenario: rs[0].Scenario, Target: rs[0].Target,
-		Started: rs[0].Started, Load: rs[0].Load, Merged: info,
+		Started: rs[0].Started, Load: rs[0].Load, Merged: info, IntervalS: rs[0].IntervalS,
 		Status: map[string]int64{}, TransportErrors: map[string]int64{}, Checks: map[string]Counts{},
 		Violations: []Violation{}, Thresholds: []Threshold{},
 	}
@@ -218,26 +218,10 @@ func mergeViolations(m, r *Report) {
 }
 
 // mergeIntervals adds r's intervals into m's, position by position: the
-// shards started together, so their n-th intervals cover the same time.
+// shards started together, so their n-th intervals cover the same time
+// (addShardIntervals, which also aligns shards whose slices were joined).
 func mergeIntervals(m, r *Report) error {
-	for i, iv := range r.Intervals {
-		if i == len(m.Intervals) {
-			m.Intervals = append(m.Intervals, Interval{StartS: iv.StartS, DurationS: iv.DurationS, Status: map[string]int64{}})
-		}
-		d := &m.Intervals[i]
-		d.DurationS = max(d.DurationS, iv.DurationS)
-		d.Scheduled += iv.Scheduled
-		d.Sent += iv.Sent
-		d.Completed += iv.Completed
-		d.Errors += iv.Errors
-		d.Violations += iv.Violations
-		d.InFlight += iv.InFlight
-		d.TargetRate += iv.TargetRate
-		addCounts(d.Status, iv.Status)
-		var err error
-		if d.Histogram, d.LatencyMs, err = mergeInto(d.Histogram, iv.Histogram); err != nil {
-			return err
-		}
-	}
-	return nil
+	var err error
+	m.Intervals, err = addShardIntervals(m.Intervals, r.Intervals)
+	return err
 }

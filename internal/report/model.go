@@ -12,6 +12,7 @@ const Format = "wrtcbench.report/v1"
 type Report struct {
 	Format       string       `json:"format"`
 	Tool         Tool         `json:"tool"`
+	Host         Host         `json:"host,omitzero"` // the machine the generator ran on
 	Scenario     ScenarioInfo `json:"scenario"`
 	Target       string       `json:"target"`
 	Contract     string       `json:"contract,omitempty"` // the OpenAPI document responses were judged by
@@ -38,9 +39,14 @@ type Report struct {
 	Thresholds      []Threshold       `json:"thresholds"`
 	Coverage        Coverage          `json:"coverage"`
 	Phases          []Phase           `json:"phases,omitempty"`
-	Intervals       []Interval        `json:"intervals"`
-	Histograms      Histograms        `json:"histograms"`
-	Passed          bool              `json:"passed"`
+	// IntervalS is the length of the run's time slices (--interval), in
+	// seconds. A long run joins adjacent slices so that Intervals holds at
+	// most MaxIntervals; each Interval's DurationS says what it spans.
+	// Reports written before it existed leave it out.
+	IntervalS  float64    `json:"interval_s,omitempty"`
+	Intervals  []Interval `json:"intervals"`
+	Histograms Histograms `json:"histograms"`
+	Passed     bool       `json:"passed"`
 	// Outcome is the verdict in one word, and decides the exit code:
 	// passed (0), failed (1), invalid (4: the generator fell behind and a
 	// timing verdict depends on it), interrupted (130), or running for a
@@ -69,13 +75,25 @@ type Tool struct {
 	Go string `json:"go,omitempty"`
 }
 
+// Host describes the machine the load generator ran on.
+type Host struct {
+	Name       string `json:"name,omitempty"` // its host name
+	OS         string `json:"os,omitempty"`   // runtime.GOOS
+	Arch       string `json:"arch,omitempty"` // runtime.GOARCH
+	CPUs       int    `json:"cpus,omitempty"` // logical CPUs the process could use (runtime.NumCPU)
+	GOMAXPROCS int    `json:"gomaxprocs,omitempty"`
+}
+
 // ScenarioInfo identifies the scenario that was run.
 type ScenarioInfo struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
 	File        string `json:"file,omitempty"`
-	Seed        uint64 `json:"seed"`
-	Shard       string `json:"shard,omitempty"` // "i/N" for one shard of a distributed run
+	// Text is the scenario file as the run read it, before ${NAME}
+	// expansion, with the values of username and password keys redacted.
+	Text  string `json:"text,omitempty"`
+	Seed  uint64 `json:"seed"`
+	Shard string `json:"shard,omitempty"` // "i/N" for one shard of a distributed run
 	// Hash is "sha256:" and the hex SHA-256 of the scenario file's bytes,
 	// so that merge can tell shards of one scenario from look-alikes.
 	Hash string `json:"hash,omitempty"`
@@ -245,8 +263,18 @@ type Example struct {
 
 // Threshold is one threshold of the scenario and whether it held.
 type Threshold struct {
-	Expr  string  `json:"expr"`
-	Value float64 `json:"value"`
+	Expr string `json:"expr"`
+	// Metric, Case, Check, Stat, Op and Bound are Expr taken apart (e.g.
+	// latency, "", "", p99, <, 250), so that a renderer can draw a
+	// threshold without knowing the grammar; Bound is in Unit. Reports
+	// written before they existed leave them out.
+	Metric string  `json:"metric,omitempty"`
+	Case   string  `json:"case,omitempty"`
+	Check  string  `json:"check,omitempty"`
+	Stat   string  `json:"stat,omitempty"`
+	Op     string  `json:"op,omitempty"`
+	Bound  float64 `json:"bound,omitempty"`
+	Value  float64 `json:"value"`
 	// Unit is what Value measures: "ms", "fraction" (0..1), "/s" or
 	// "count". Reports written before it existed leave it out.
 	Unit string `json:"unit,omitempty"`
@@ -306,7 +334,8 @@ func (r *Report) SetupError() string {
 }
 
 // Interval holds the figures of one time slice of the run (one second by
-// default), the data behind the charts and the live progress.
+// default), the data behind the charts and the live progress. Its counts
+// include the warm-up: the time series shows the whole run.
 type Interval struct {
 	StartS     float64          `json:"start_s"` // offset of the slice from the start of the run
 	DurationS  float64          `json:"duration_s"`
@@ -316,11 +345,30 @@ type Interval struct {
 	Errors     int64            `json:"errors"`     // transport errors
 	Violations int64            `json:"violations"` // responses that failed any check
 	Status     map[string]int64 `json:"status"`
-	InFlight   int64            `json:"in_flight"`
-	TargetRate float64          `json:"target_rate"`
-	LatencyMs  Summary          `json:"latency_ms"`
+	InFlight   int64            `json:"in_flight"` // awaiting an answer at the end of the slice
+	// InFlightMax is the most requests awaiting an answer at once within
+	// the slice (sampled every DefaultInterval/50, and never below a new
+	// high of the run's own exact count). Reports written before it
+	// existed leave it at 0.
+	InFlightMax int64 `json:"in_flight_max"`
+	// TargetRate is the schedule's rate at the end of the slice.
+	TargetRate float64 `json:"target_rate"`
+	LatencyMs  Summary `json:"latency_ms"`
+	// CaseLatencyMs holds each case's latency in the slice, by case name.
+	CaseLatencyMs map[string]CaseSlice `json:"case_latency_ms,omitempty"`
 	// Histogram is the interval's latency histogram, compressed and base64-encoded.
 	Histogram string `json:"histogram,omitempty"`
+}
+
+// CaseSlice is one case's latency within an interval, in milliseconds.
+// Count and Max are exact. P99 is exact for a slice the run recorded; in
+// a slice joined from two after the fact (by MergeShardIntervals, or a run
+// that outgrew its planned length) it is the larger of the two: an upper
+// bound.
+type CaseSlice struct {
+	Count int64   `json:"count"`
+	P99   float64 `json:"p99"`
+	Max   float64 `json:"max"`
 }
 
 // Histograms holds the whole run's HdrHistograms (microseconds, compressed

@@ -50,9 +50,12 @@ type htmlPage struct {
 	Figures      []htmlFigure
 	Spectrum     htmlChart
 	Latency      htmlChart
+	CaseLatency  htmlChart
 	Rate         htmlChart
+	Errors       htmlChart
 	InFlight     htmlChart
 	Statuses     htmlChart
+	Run          []htmlFact
 	Timing       []htmlTiming
 	TimingHeader []string
 	StatusRows   []htmlStatus
@@ -70,12 +73,30 @@ type htmlPage struct {
 type htmlFigure struct {
 	Label, Value, Sub string
 	Bad               bool
+	Why               string // the failed thresholds on the figure, for its title
 }
 
-// htmlChart is an inline SVG chart, or why it is missing.
+// htmlChart is an inline SVG chart with its legend and a note on what a
+// step covers, or why it is missing.
 type htmlChart struct {
 	SVG     template.HTML
 	Missing string
+	Legend  []htmlLegend
+	Note    string
+}
+
+// htmlLegend is one legend entry of a chart.
+type htmlLegend struct {
+	Label string
+	Kind  string // line, dash, band or swatch
+	Style template.CSS
+	Bad   bool
+}
+
+// htmlFact is one row of the run's facts: tool, host, scenario file.
+type htmlFact struct {
+	Key, Value string
+	Mono       bool
 }
 
 // htmlTiming is one row of the timing table.
@@ -153,10 +174,14 @@ func newHTMLPage(r *Report) *htmlPage {
 	p.Reasons = htmlReasons(r)
 	p.Figures = htmlFigures(r)
 	p.Spectrum = htmlChartOf(spectrumChart(r))
-	p.Latency = htmlChartOf(latencyOverTimeChart(r))
-	p.Rate = htmlChartOf(rateChart(r))
-	p.InFlight = htmlChartOf(inFlightChart(r))
-	p.Statuses = htmlChartOf(statusChart(r))
+	ivs := chartIntervals(r, smallWidth) // joined once, for every chart over time
+	p.Latency = htmlChartOf(latencyOverTimeChart(r, ivs))
+	p.CaseLatency = htmlChartOf(caseLatencyChart(r, ivs))
+	p.Rate = htmlChartOf(rateChart(r, ivs))
+	p.Errors = htmlChartOf(errorChart(r, ivs))
+	p.InFlight = htmlChartOf(inFlightChart(r, ivs))
+	p.Statuses = htmlChartOf(statusChart(r, ivs))
+	p.Run = htmlRunFacts(r)
 	for _, t := range []struct {
 		name, note string
 		s          Summary
@@ -220,15 +245,20 @@ func newHTMLPage(r *Report) *htmlPage {
 }
 
 // htmlChartOf wraps a chart, or the reason it is missing.
-func htmlChartOf(svg string, err error) htmlChart {
+func htmlChartOf(c chart, err error) htmlChart {
 	switch {
 	case err != nil:
 		return htmlChart{Missing: "chart unavailable: " + err.Error()}
-	case svg == "":
+	case c.SVG == "":
 		return htmlChart{Missing: "no data"}
 	}
 	// The SVG comes from the plotting library, which escapes every text it draws.
-	return htmlChart{SVG: template.HTML(svg)}
+	h := htmlChart{SVG: template.HTML(c.SVG), Note: c.Note}
+	for _, l := range c.Legend {
+		h.Legend = append(h.Legend, htmlLegend{Label: l.Label, Kind: l.Kind, Bad: l.Bad,
+			Style: template.CSS("--c:" + cssColor(l.Color))})
+	}
+	return h
 }
 
 // htmlReasons lists why the run failed, or what holds when it passed.
@@ -260,6 +290,9 @@ func htmlReasons(r *Report) []string {
 func htmlFigures(r *Report) []htmlFigure {
 	l, q := r.Load, r.Requests
 	ach := htmlFigure{Label: "achieved rate", Value: units.FormatPerSecond(l.AchievedRate), Sub: "target " + units.FormatPerSecond(l.TargetRate)}
+	if l.Model == "closed" {
+		ach.Sub = "closed model, " + pluralize(l.Concurrency, "worker", "workers")
+	}
 	if l.TargetRate > 0 {
 		ach.Sub += " · " + units.FormatPercent(l.AchievedRate/l.TargetRate)
 		ach.Bad = l.AchievedRate < 0.95*l.TargetRate
@@ -268,7 +301,7 @@ func htmlFigures(r *Report) []htmlFigure {
 	for _, c := range r.Checks {
 		checksFailed += c.Failed
 	}
-	return []htmlFigure{
+	figs := []htmlFigure{
 		ach,
 		{Label: "requests", Value: units.FormatCount(q.Completed), Sub: "completed of " + units.FormatCount(q.Sent) + " sent"},
 		{Label: "latency p50", Value: units.FormatDurationMs(r.LatencyMs.P50), Sub: "service " + units.FormatDurationMs(r.ServiceMs.P50)},
@@ -278,6 +311,8 @@ func htmlFigures(r *Report) []htmlFigure {
 		{Label: "transport errors", Value: units.FormatCount(q.TransportErrors), Sub: "dropped " + units.FormatCount(q.Dropped), Bad: q.TransportErrors+q.Dropped > 0},
 		{Label: "in flight", Value: units.FormatCount(l.MaxInFlightSeen), Sub: "max seen", Bad: l.Behind},
 	}
+	figureThresholds(r, figs)
+	return figs
 }
 
 // summaryCells formats a summary for the timing table.
@@ -309,8 +344,11 @@ func htmlStatuses(m map[string]int64) []htmlStatus {
 	return out
 }
 
-// cssColor formats a colour as #rrggbb.
+// cssColor formats a colour as #rrggbb, or rgba() when it is translucent.
 func cssColor(c color.Color) string {
-	r, g, b, _ := c.RGBA()
-	return fmt.Sprintf("#%02x%02x%02x", r>>8, g>>8, b>>8)
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	if n.A < 0xff {
+		return fmt.Sprintf("rgba(%d,%d,%d,%.2f)", n.R, n.G, n.B, float64(n.A)/0xff)
+	}
+	return fmt.Sprintf("#%02x%02x%02x", n.R, n.G, n.B)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,8 +21,12 @@ const chromiumPath = "/usr/bin/chromium"
 
 // TestRenderHTMLInBrowser opens report.html in headless Chromium and checks
 // that it renders without errors or network requests, with its charts and
-// verdict; it saves a full-page screenshot to $WRTC_ARTIFACTS, or to a
-// temporary folder whose path it logs.
+// verdict, that no two legend entries of a chart overlap and that every
+// chart has tick labels on both axes, apart from each other. It does so for
+// the fixture, an empty run, a failing ramp against a target with faults
+// and a closed-model run, at a desktop and a phone width, and saves a
+// full-page screenshot of each to $WRTC_ARTIFACTS, or to a temporary folder
+// whose path it logs.
 func TestRenderHTMLInBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("%s not found; install it with apt-get install -y chromium to run the browser test", chromiumPath)
@@ -35,14 +40,66 @@ func TestRenderHTMLInBrowser(t *testing.T) {
 		charts  int
 		verdict string
 	}{
-		{"fixture", fixtureReport(t), 5, "failed: 3 checks failed, 3 thresholds failed"},
+		{"fixture", fixtureReport(t), 7, "failed: 3 checks failed, 3 thresholds failed"},
 		{"empty", emptyReport(), 0, "passed: nothing ran"},
+		{"ramp-faults", rampReport(t), 7, ""},
+		{"closed", closedReport(t), 7, ""},
 	} {
-		t.Run(tc.name, func(t *testing.T) { checkInBrowser(t, tc.r, tc.charts, tc.verdict) })
+		if tc.verdict == "" {
+			tc.verdict = tc.r.Verdict
+		}
+		for _, width := range []int{1300, 420} {
+			t.Run(tc.name+"/"+strconv.Itoa(width), func(t *testing.T) { checkInBrowser(t, tc.r, tc.charts, tc.verdict, width) })
+		}
 	}
 }
 
-func checkInBrowser(t *testing.T, r *Report, wantCharts int, wantVerdict string) {
+// legendOverlaps lists the pairs of legend entries of a chart whose boxes
+// overlap, and the entries whose text is cut.
+const legendOverlaps = `(() => {
+  const bad = [];
+  document.querySelectorAll("ul.keys").forEach((ul, u) => {
+    const items = Array.from(ul.querySelectorAll("li"));
+    const boxes = items.map(li => li.getBoundingClientRect());
+    for (let i = 0; i < boxes.length; i++) {
+      if (items[i].scrollWidth > items[i].clientWidth + 1) bad.push("cut: " + items[i].textContent);
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        const ox = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const oy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (ox > 0.5 && oy > 0.5) bad.push(items[i].textContent + " overlaps " + items[j].textContent);
+      }
+    }
+  });
+  return bad;
+})()`
+
+// chartTicks finds, in every chart, the tick labels of each axis: the texts
+// below the plot (x) and left of it (y), set horizontally, axis titles
+// aside; and whether two labels of one axis overlap.
+const chartTicks = `Array.from(document.querySelectorAll("svg.chart")).map(svg => {
+  const r = svg.getBoundingClientRect();
+  const titles = /since start|percentile|latency|per second|share of|in flight/;
+  const texts = Array.from(svg.querySelectorAll("text"))
+    .map(t => ({s: t.textContent.trim(), b: t.getBoundingClientRect()}))
+    .filter(t => t.s !== "" && !titles.test(t.s) && t.b.width >= t.b.height * 0.8);
+  const cy = t => (t.b.top + t.b.bottom) / 2, cx = t => (t.b.left + t.b.right) / 2;
+  const xs = texts.filter(t => cy(t) > r.top + 0.8 * r.height).sort((a, b) => a.b.left - b.b.left);
+  const ys = texts.filter(t => cx(t) < r.left + 0.2 * r.width && cy(t) <= r.top + 0.88 * r.height).sort((a, b) => a.b.top - b.b.top);
+  const overlap = (ts, horiz) => ts.some((t, i) => i > 0 && (horiz ? ts[i-1].b.right > t.b.left + 0.5 : ts[i-1].b.bottom > t.b.top + 0.5));
+  return {chart: svg.getAttribute("aria-label"), x: xs.map(t => t.s), y: ys.map(t => t.s),
+    overlap: overlap(xs, true) || overlap(ys, false)};
+})`
+
+// axisTicks is what chartTicks finds for one chart.
+type axisTicks struct {
+	Chart   string   `json:"chart"`
+	X       []string `json:"x"`
+	Y       []string `json:"y"`
+	Overlap bool     `json:"overlap"`
+}
+
+func checkInBrowser(t *testing.T, r *Report, wantCharts int, wantVerdict string, width int) {
 	page := filepath.Join(t.TempDir(), "report.html")
 	f, err := os.Create(page)
 	if err != nil {
@@ -67,7 +124,7 @@ func checkInBrowser(t *testing.T, r *Report, wantCharts int, wantVerdict string)
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-extensions", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1300, 900),
+		chromedp.WindowSize(width, 900),
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -115,6 +172,7 @@ func checkInBrowser(t *testing.T, r *Report, wantCharts int, wantVerdict string)
 		}
 	}
 	must(chromedp.Do(bctx,
+		chromedp.EmulateViewport(int64(width), 900),
 		chromedp.Navigate("file://"+page),
 		chromedp.WaitReady(chromedp.CSS("body")),
 	))
@@ -129,6 +187,12 @@ func checkInBrowser(t *testing.T, r *Report, wantCharts int, wantVerdict string)
 	must(err)
 	location, err := chromedp.Run(bctx, chromedp.Location())
 	must(err)
+	overlaps, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](legendOverlaps))
+	must(err)
+	ticks, err := chromedp.Run(bctx, chromedp.Evaluate[[]axisTicks](chartTicks))
+	must(err)
+	scrollWidth, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	must(err)
 	shot, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
 	must(err)
 
@@ -139,7 +203,7 @@ func checkInBrowser(t *testing.T, r *Report, wantCharts int, wantVerdict string)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	shotPath := filepath.Join(dir, "report-"+r.Scenario.Name+".png")
+	shotPath := filepath.Join(dir, "report-"+r.Scenario.Name+"-"+strconv.Itoa(width)+".png")
 	if err := os.WriteFile(shotPath, shot, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -172,5 +236,24 @@ func checkInBrowser(t *testing.T, r *Report, wantCharts int, wantVerdict string)
 	}
 	if len(shot) < 10_000 {
 		t.Errorf("screenshot of %d bytes looks empty", len(shot))
+	}
+	for _, o := range overlaps {
+		t.Errorf("legend: %s", o)
+	}
+	for _, tk := range ticks {
+		if len(tk.X) < 2 || len(tk.Y) < 2 {
+			t.Errorf("chart %q: tick labels x %q, y %q; want at least two on each axis", tk.Chart, tk.X, tk.Y)
+		}
+		if tk.Overlap {
+			t.Errorf("chart %q: two tick labels overlap: x %q, y %q", tk.Chart, tk.X, tk.Y)
+		}
+	}
+	if len(ticks) != svgs {
+		t.Errorf("ticks checked on %d charts of %d", len(ticks), svgs)
+	}
+	// Wide content (the charts, the tables) scrolls inside its card: the
+	// page itself, the verdict banner first, fits the window.
+	if scrollWidth > width+1 {
+		t.Errorf("the page is %d px wide in a %d px window", scrollWidth, width)
 	}
 }

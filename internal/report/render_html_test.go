@@ -17,6 +17,9 @@ func TestRenderHTMLContent(t *testing.T) {
 		`aria-label="latency over time"`,
 		`aria-label="target and achieved rate over time"`,
 		`aria-label="status mix over time"`,
+		`aria-label="error rate over time"`,
+		`aria-label="p99 latency per case over time"`,
+		`aria-label="requests in flight over time"`,
 		`<td class="cell bad"><a href="#v1">✗ 3</a>`, // failing matrix cell links to its violation
 		`id="v1"`,
 		"&lt;html&gt;bad | request&lt;/html&gt;", // bodies escaped
@@ -29,8 +32,39 @@ func TestRenderHTMLContent(t *testing.T) {
 	if strings.Contains(out, "<html>bad") {
 		t.Error("report.html holds a response body unescaped")
 	}
-	if n := strings.Count(out, "<svg "); n < 5 {
-		t.Errorf("report.html has %d charts, want 5", n)
+	if n := strings.Count(out, "<svg "); n != 7 {
+		t.Errorf("report.html has %d charts, want 7", n)
+	}
+}
+
+func TestRenderHTMLShowsThresholdsAndTheRun(t *testing.T) {
+	out := string(renderBytes(t, rampReport(t), FormatHTML))
+	for _, want := range []string{
+		// The failed p99 threshold: a red edge on its figure, a bound on the latency charts.
+		`<div class="fig bad" title="threshold latency.p99 &lt; 50ms did not hold"><div class="label">latency p99</div>`,
+		`<li class="k-dash bad"><span class="key" style="--c:#b91c1c"></span>✗ latency.p99 &lt; 50ms</li>`,
+		`✗ error_rate &lt; 0.1%</li>`,
+		`✗ latency{case=subscribe_all}.p99 &lt; 100ms</li>`,
+		`warm-up (not in the figures)</li>`,
+		`target, at each step&#39;s end</li>`,
+		`most in flight within the step</li>`,
+		// The run: tool and build, host, the scenario file.
+		`wrtcbench v0.1.0-test (revision 0123456789ab), built with go1.26.0`,
+		`ci-runner · linux/amd64 · 2 CPUs, GOMAXPROCS 2`,
+		`<pre class="scenario">name: ramp-faults`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the ramp's report.html lacks %q", want)
+		}
+	}
+	out = string(renderBytes(t, closedReport(t), FormatHTML))
+	for _, want := range []string{"closed model, 16 workers", "no target rate", "workers 16</li>"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the closed run's report.html lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "target, at each step") {
+		t.Error("a closed model has no target rate to draw")
 	}
 }
 
@@ -51,9 +85,9 @@ func TestRenderHTMLSelfContained(t *testing.T) {
 
 func TestRenderHTMLEmpty(t *testing.T) {
 	out := string(renderBytes(t, emptyReport(), FormatHTML))
-	// Five charts and the conformance matrix.
-	if n := strings.Count(out, `<div class="nodata">no data</div>`); n != 6 {
-		t.Errorf("an empty report shows %d \"no data\" boxes, want 6", n)
+	// Seven charts and the conformance matrix.
+	if n := strings.Count(out, `<div class="nodata">no data</div>`); n != 8 {
+		t.Errorf("an empty report shows %d \"no data\" boxes, want 8", n)
 	}
 	if strings.Contains(out, "<svg") {
 		t.Error("an empty report drew a chart")

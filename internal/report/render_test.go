@@ -156,6 +156,7 @@ func fixtureReport(t testing.TB) *Report {
 	for s := 0; s < seconds; s++ {
 		iv := Interval{StartS: float64(s), DurationS: 1, Scheduled: rate, TargetRate: rate, Status: map[string]int64{}}
 		ivLat := newTestHist()
+		ivCase := map[string]*hdr.Histogram{}
 		stall := s >= 20 && s < 22
 		for i := 0; i < rate; i++ {
 			seq++
@@ -204,6 +205,10 @@ func fixtureReport(t testing.TB) *Report {
 			a.lat.RecordValue(latUs)
 			a.svc.RecordValue(svcUs)
 			ivLat.RecordValue(latUs)
+			if ivCase[m.name] == nil {
+				ivCase[m.name] = newTestHist()
+			}
+			ivCase[m.name].RecordValue(latUs)
 			key := strconv.Itoa(code)
 			status[key]++
 			iv.Status[key]++
@@ -230,8 +235,19 @@ func fixtureReport(t testing.TB) *Report {
 		if stall {
 			iv.InFlight = int64(18 + rng.IntN(6))
 		}
-		maxInFlight = max(maxInFlight, iv.InFlight)
+		// The peak within the slice: higher than at its end, much higher in the stall.
+		iv.InFlightMax = iv.InFlight + 2
+		if stall {
+			iv.InFlightMax = iv.InFlight + 40
+		}
+		maxInFlight = max(maxInFlight, iv.InFlightMax)
 		iv.LatencyMs = summaryOf(ivLat)
+		for name, h := range ivCase {
+			if iv.CaseLatencyMs == nil {
+				iv.CaseLatencyMs = map[string]CaseSlice{}
+			}
+			iv.CaseLatencyMs[name] = CaseSlice{Count: h.TotalCount(), P99: float64(h.ValueAtPercentile(99)) / 1000, Max: float64(h.Max()) / 1000}
+		}
 		if ivLat.TotalCount() > 0 {
 			iv.Histogram = encodeTestHist(t, ivLat)
 		}
@@ -261,8 +277,9 @@ func fixtureReport(t testing.TB) *Report {
 			Model: "open", Shape: "constant 100/s", TargetRate: rate, AchievedRate: float64(sent) / seconds,
 			MaxInFlight: 512, MaxInFlightSeen: maxInFlight, WarmupS: 2, Late: 0,
 		},
-		Requests: Requests{Scheduled: rate * seconds, Sent: sent, Completed: completed, TransportErrors: transport, Warmup: 200},
-		Status:   status, TransportErrors: map[string]int64{"timeout": transport},
+		Requests: Requests{Scheduled: rate * seconds, Sent: sent, Completed: completed, TransportErrors: transport, Warmup: 200,
+			Failed: int64(wrong204 + badBody + timeouts)},
+		Status: status, TransportErrors: map[string]int64{"timeout": transport},
 		LatencyMs: lat, ServiceMs: summaryOf(runSvc), LagMs: summaryOf(runLag),
 		Cases:  cases,
 		Checks: checks,
@@ -307,6 +324,7 @@ func fixtureReport(t testing.TB) *Report {
 			{Name: "setup", DurationS: 0.82, Requests: 48},
 			{Name: "teardown", DurationS: 0.31, Requests: 44},
 		},
+		IntervalS: 1,
 		Intervals: intervals,
 		Histograms: Histograms{
 			Latency: encodeTestHist(t, runLat),

@@ -96,7 +96,17 @@ func (t *textWriter) header(r *Report) {
 		tb.row("interrupted", markFail+" the run was interrupted; figures cover what ran")
 	}
 	if r.Tool.Name != "" {
-		tb.row("tool", strings.TrimSpace(r.Tool.Name+" "+r.Tool.Version))
+		tool := strings.TrimSpace(r.Tool.Name + " " + r.Tool.Version)
+		if r.Tool.Revision != "" {
+			tool += " (revision " + r.Tool.Revision + ")"
+		}
+		if r.Tool.Go != "" {
+			tool += " " + r.Tool.Go
+		}
+		tb.row("tool", tool)
+	}
+	if h := r.Host; h.CPUs > 0 {
+		tb.row("host", strings.TrimSpace(h.Name+" "+h.OS+"/"+h.Arch)+", "+pluralize(h.CPUs, "CPU", "CPUs"))
 	}
 	tb.write(t.w, "  ")
 }
@@ -150,6 +160,7 @@ func (t *textWriter) requests(r *Report) {
 		kinds = append(kinds, k+" "+units.FormatCount(r.TransportErrors[k]))
 	}
 	tb.row(failFlag(q.TransportErrors > 0), "transport errors", units.FormatCount(q.TransportErrors), strings.Join(kinds, ", "))
+	tb.row(failFlag(q.Failed > 0), "failed a check", units.FormatCount(q.Failed), units.FormatShare(q.Failed, q.Sent)+" of sent (error_rate)")
 	s := r.Shedding
 	shed := ""
 	if s.Count > 0 {
@@ -229,11 +240,20 @@ func (t *textWriter) checks(r *Report) {
 	tb.write(t.w, "  ")
 }
 
+// maxTextCurl is the longest curl line the text summary prints whole; a
+// longer one (a body naming twenty participants) is shortened there, and
+// is whole in report.json and report.html.
+const maxTextCurl = 400
+
 func (t *textWriter) violations(r *Report) {
 	if len(r.Violations) == 0 {
 		return
 	}
 	t.section("VIOLATIONS (" + strconv.Itoa(len(r.Violations)) + ")")
+	// A request that failed several checks is a violation of each: its curl
+	// line is printed once, with the first of them.
+	printed := map[string]string{}
+	var shortened bool
 	for i, v := range r.Violations {
 		if i > 0 {
 			t.w.WriteByte('\n')
@@ -244,10 +264,42 @@ func (t *textWriter) violations(r *Report) {
 		}
 		t.line("  %s %s on %s: %s, %s×", markFail, v.Check, v.Case, st, units.FormatCount(v.Count))
 		t.line("    %s", firstLine(v.Message))
-		if v.Curl != "" {
-			t.line("    %s", v.Curl)
+		switch first, seen := printed[v.Curl]; {
+		case v.Curl == "":
+		case seen:
+			t.line("    curl: the same request as %s above", first)
+		default:
+			printed[v.Curl] = v.Check + " on " + v.Case
+			line, cut := shortCurl(v.Curl, maxTextCurl)
+			shortened = shortened || cut
+			t.line("    %s", line)
 		}
 	}
+	if shortened {
+		t.w.WriteByte('\n')
+		t.line("  (… ends a shortened curl line: report.json and report.html hold it whole)")
+	}
+}
+
+// shortCurl returns a curl line of at most max runes: the body it sends
+// cut first, then the rest; and whether it cut anything.
+func shortCurl(curl string, max int) (string, bool) {
+	if utf8.RuneCountInString(curl) <= max {
+		return curl, false
+	}
+	for _, flag := range []string{"--data-binary '", "--data-raw '", "--data '", "-d '"} {
+		i := strings.Index(curl, flag)
+		if i < 0 {
+			continue
+		}
+		head := curl[:i+len(flag)]
+		if room := max - utf8.RuneCountInString(head) - 2; room >= 16 {
+			body := []rune(curl[i+len(flag):])
+			return head + string(body[:min(room, len(body))]) + "…'", true
+		}
+		break
+	}
+	return string([]rune(curl)[:max-1]) + "…", true
 }
 
 func (t *textWriter) thresholds(r *Report) {
@@ -271,7 +323,7 @@ func (t *textWriter) coverage(r *Report) {
 		if gap {
 			mark = markGap
 		}
-		lines := wrapWords(items, 72)
+		lines := wrapWords(items, 50) // the table's first columns take 29: the lines fit 80 columns
 		if len(lines) == 0 {
 			lines = []string{"none"}
 		}

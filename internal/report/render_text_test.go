@@ -59,3 +59,35 @@ func TestWrapWords(t *testing.T) {
 		t.Error("wrapWords(nil) should be empty")
 	}
 }
+
+func TestRenderTextPrintsACurlOncePerRequest(t *testing.T) {
+	body := `{"sessionId":"s","participants":[` + strings.Repeat(`{"participantId":"0a2b0000-0000-4000-8000-000000000002"},`, 20) + `]}`
+	long := `curl -sS -i -g -X PUT 'http://127.0.0.1:1/v1/accounts/1/sessions/s/participants/p' -u "$WRTC_USERNAME:$WRTC_PASSWORD" --data-binary '` + body + `'`
+	r := emptyReport()
+	r.Violations = []Violation{
+		{Check: "status_expected", Case: "subscribe_all", Status: 200, Count: 5, Message: "got 200", Curl: long},
+		{Check: "content_type", Case: "subscribe_all", Status: 200, Count: 5, Message: "a 200 with a body", Curl: long},
+		{Check: "status_expected", Case: "missing_auth", Status: 204, Count: 1, Message: "got 204", Curl: "curl -X PUT 'http://127.0.0.1:1/v1/x'"},
+	}
+	out := string(renderBytes(t, r, FormatText))
+	if n := strings.Count(out, "curl -sS -i -g -X PUT"); n != 1 {
+		t.Errorf("the long curl line is printed %d times, want once:\n%s", n, out)
+	}
+	if !strings.Contains(out, "    curl: the same request as status_expected on subscribe_all above") {
+		t.Errorf("the second violation of the request should point to the first:\n%s", out)
+	}
+	if !strings.Contains(out, "curl -X PUT 'http://127.0.0.1:1/v1/x'") {
+		t.Error("a short curl line is printed whole")
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "curl -sS") && (len([]rune(line)) > maxTextCurl+4 || !strings.HasSuffix(line, "…'")) {
+			t.Errorf("the long curl line is not shortened: %q", line)
+		}
+	}
+	if !strings.Contains(out, "(… ends a shortened curl line: report.json and report.html hold it whole)") {
+		t.Error("a shortened line must say where the whole one is")
+	}
+	if !strings.Contains(string(renderBytes(t, r, FormatJSON)), long[:50]) {
+		t.Error("report.json keeps the whole line")
+	}
+}

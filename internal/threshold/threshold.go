@@ -144,12 +144,15 @@ func (t *Threshold) parseLHS(lhs string) error {
 	parts := strings.Split(lhs, ".")
 	for i, p := range parts {
 		if !isIdent(p) && !(i > 1 && isDigits(p)) { // digits: the 9 of p99.9
+			if low := strings.ToLower(lhs); low != lhs && isIdent(strings.ToLower(p)) {
+				return fmt.Errorf("%q: names are lower case (did you mean %q?)", lhs, low)
+			}
 			return fmt.Errorf("%q is not a metric name; metrics: %s", lhs, strings.Join(names, ", "))
 		}
 	}
 	m, ok := LookupMetric(parts[0])
 	if !ok {
-		return fmt.Errorf("unknown metric %q; allowed: %s%s", parts[0], strings.Join(names, ", "), yamlnode.DidYouMean(parts[0], names))
+		return fmt.Errorf("unknown metric %q; allowed: %s%s", parts[0], strings.Join(names, ", "), suggest(parts[0], names))
 	}
 	t.Metric = m
 	rest := parts[1:]
@@ -166,7 +169,7 @@ func (t *Threshold) parseLHS(lhs string) error {
 			return fmt.Errorf("write checks.CHECK.failed or checks.CHECK.passed, with CHECK one of %s", strings.Join(checkNames(), ", "))
 		}
 		if _, ok := contract.ParseCheck(rest[0]); !ok {
-			return fmt.Errorf("unknown check %q; allowed: %s%s", rest[0], strings.Join(checkNames(), ", "), yamlnode.DidYouMean(rest[0], checkNames()))
+			return fmt.Errorf("unknown check %q; allowed: %s%s", rest[0], strings.Join(checkNames(), ", "), suggest(rest[0], checkNames()))
 		}
 		t.Check, rest = rest[0], rest[1:]
 	}
@@ -211,7 +214,7 @@ func (t *Threshold) parseLabels(s string) error {
 			return fmt.Errorf("unknown label %q; allowed: case", k)
 		}
 		if _, ok := contract.LookupCase(v); !ok {
-			return fmt.Errorf("unknown case %q%s; see the cases in docs/scenario.md", v, yamlnode.DidYouMean(v, contract.CaseNames()))
+			return fmt.Errorf("unknown case %q%s; see the cases in docs/scenario.md", v, suggest(v, contract.CaseNames()))
 		}
 		if seen {
 			return fmt.Errorf("label %q given twice", k)
@@ -312,7 +315,8 @@ func (t Threshold) Live() error {
 // Evaluate measures the threshold on r and says whether it held. A
 // threshold that cannot be measured fails, with the reason in Error.
 func (t Threshold) Evaluate(r *report.Report) report.Threshold {
-	out := report.Threshold{Expr: t.Expr, Unit: string(t.Metric.Unit), Timing: t.Metric.Timing}
+	out := report.Threshold{Expr: t.Expr, Unit: string(t.Metric.Unit), Timing: t.Metric.Timing,
+		Metric: t.Metric.Name, Case: t.Case, Check: t.Check, Stat: t.Stat, Op: string(t.Op), Bound: t.Value}
 	v, err := t.Metric.measure(r, &t)
 	if err != nil {
 		out.Error = err.Error()
@@ -328,6 +332,18 @@ func (t Threshold) Evaluate(r *report.Report) report.Threshold {
 }
 
 var _ report.Gate = Threshold{}
+
+// suggest returns " (did you mean "x"?)" for the option closest to s: one
+// that differs in case alone first (names are lower case), else one a
+// couple of edits away; "" when none is close.
+func suggest(s string, options []string) string {
+	for _, o := range options {
+		if strings.EqualFold(s, o) {
+			return fmt.Sprintf(" (did you mean %q? names are lower case)", o)
+		}
+	}
+	return yamlnode.DidYouMean(s, options)
+}
 
 func isIdent(s string) bool {
 	if s == "" || s[0] < 'a' || s[0] > 'z' {

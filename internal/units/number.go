@@ -32,8 +32,10 @@ func ParseFraction(s string) (v float64, percent bool, err error) {
 		return 0, false, fmt.Errorf("%s is not a number; write a percentage (0.1%%) or a fraction below 1 (0.001)", s)
 	case percent:
 		v /= 100
-	case v == 1:
-		return 0, false, fmt.Errorf("%s is ambiguous; write 100%% for every one, or 1%% for one in a hundred", s)
+	case v >= 1:
+		// 1 would be all of them: a percentage was meant, most likely.
+		return 0, false, fmt.Errorf("%s is a bare number, read as a fraction (0.01 is 1%%): %s would be %s; write %s%% for a percentage, or 100%% for all",
+			s, s, FormatFloat(v*100)+"%", s)
 	}
 	if v < 0 || v > 1 {
 		return 0, false, fmt.Errorf("%s is out of range; write a percentage from 0%% to 100%%, or a fraction from 0 to 1", s)
