@@ -86,14 +86,14 @@ func Decide(r *Report) {
 			fmtThresholdValue(Threshold{Expr: a.Threshold, Value: a.Value, Unit: a.Unit})))
 	}
 	if failedChecks > 0 {
-		why = append(why, fmt.Sprintf("%d failed checks", failedChecks))
+		why = append(why, units.FormatCount(failedChecks) + " failed checks")
 	}
 	if n := failedFacts + failedTiming; n > 0 && len(invalid) == 0 {
 		why = append(why, fmt.Sprintf("%d of %d thresholds failed", n, len(r.Thresholds)))
 	} else if failedFacts > 0 {
 		why = append(why, fmt.Sprintf("%d of %d thresholds failed", failedFacts, len(r.Thresholds)))
 	}
-	behind := fmt.Sprintf("the generator fell behind its schedule (%d requests late)", r.Load.Late)
+	behind := "the generator fell behind its schedule (" + units.FormatCount(int64(r.Load.Late)) + " requests late)"
 	if len(invalid) > 0 {
 		why = append(why, behind+", so the timing verdicts are not valid: "+strings.Join(invalid, ", "))
 	}
@@ -118,7 +118,7 @@ func Decide(r *Report) {
 	}
 	r.Passed = r.Outcome == OutcomePassed
 	if r.Passed {
-		r.Verdict = fmt.Sprintf("passed: %d requests, every check and threshold held", r.Requests.Sent)
+		r.Verdict = "passed: " + units.FormatCount(r.Requests.Sent) + " requests, every check and threshold held"
 		if len(spent) > 0 {
 			r.Verdict += "; within their error budgets: " + strings.Join(spent, ", ")
 		}
@@ -128,7 +128,7 @@ func Decide(r *Report) {
 		return
 	}
 	if r.Outcome == OutcomeInterrupted {
-		why = append([]string{fmt.Sprintf("the report covers the %d requests measured before the interrupt", r.Requests.Sent)}, why...)
+		why = append([]string{"the report covers the " + units.FormatCount(r.Requests.Sent) + " requests measured before the interrupt"}, why...)
 	}
 	r.Verdict = string(r.Outcome) + ": " + strings.Join(why, "; ")
 }
@@ -143,7 +143,7 @@ func budgetUse(failed int64, b Budget) string {
 	if b.MaxCount != nil {
 		parts = append(parts, fmt.Sprintf("%d allowed", *b.MaxCount))
 	}
-	return fmt.Sprintf("%d failures (%s)", failed, strings.Join(parts, ", "))
+	return fmt.Sprintf("%s failures (%s)", units.FormatCount(failed), strings.Join(parts, ", "))
 }
 
 // sortedKeys returns m's keys in order, so that verdicts read the same on every run.
