@@ -198,7 +198,7 @@ type Threshold struct {
 type Coverage struct {
 	StatusesSeen      []int    `json:"statuses_seen"`
 	StatusesUnseen    []int    `json:"statuses_unseen"`     // documented but never observed
-	CasesNotRun       []string `json:"cases_not_run"`       // catalogue cases the mix left out
+	CasesNotRun       []string `json:"cases_not_run"`       // catalogue cases the mix left out (generated cases aside)
 	CasesNeverReached []string `json:"cases_never_reached"` // run, but no response had an expected status
 }
 
