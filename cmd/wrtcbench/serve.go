@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,6 +29,7 @@ type serveOptions struct {
 	maxSeats                          int
 	faultsFile                        string
 	faults                            faults.Faults
+	urlFile, statsOut                 string
 }
 
 // runServe is `wrtcbench serve`: the reference API on a socket until ctx is
@@ -53,15 +55,44 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else if opts.tls {
 		fmt.Fprintln(stderr, "wrtcbench serve: the certificate is self-signed; pass --ca-out FILE to let clients trust it")
 	}
+	if opts.urlFile != "" {
+		if err := writeFileAtomic(opts.urlFile, []byte(run.URL+"\n")); err != nil {
+			return errors.Join(err, run.Close())
+		}
+	}
 	fmt.Fprintf(stdout, "wrtcbench serve: listening on %s (account %s, user %s)\n", run.URL, opts.account, opts.username)
 	select {
 	case <-ctx.Done():
 	case <-run.Done():
 	}
-	if err := run.Close(); err != nil {
+	err = run.Close()
+	if opts.statsOut != "" {
+		err = errors.Join(err, writeStats(opts.statsOut, run.Server.Stats()))
+	}
+	if err != nil {
 		return fmt.Errorf("serving: %w", err)
 	}
 	return nil
+}
+
+// writeFileAtomic writes data to path by way of a temporary file beside it,
+// so that a script waiting for path never reads half of it.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// writeStats writes the server's counters as JSON: requests, statuses,
+// Add Participant's statuses, faults injected by kind, injected statuses.
+func writeStats(path string, st refserver.Stats) error {
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(path, append(b, '\n'))
 }
 
 // parseServeFlags reads the command line. Bad flags are usage errors; -h is
@@ -85,6 +116,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, error) {
 	fs.StringVar(&o.caOut, "ca-out", "", "with --tls, write the certificate to `FILE` for clients to trust")
 	fs.IntVar(&o.maxSeats, "max-participants", refserver.DefaultMaxParticipantsPerSession, "participants per session `limit`")
 	fs.StringVar(&o.faultsFile, "faults", "", "read faults from a YAML `FILE` (instead of the fault flags)")
+	fs.StringVar(&o.urlFile, "url-file", "", "once listening, write the base URL to `FILE` (for scripts that use port 0)")
+	fs.StringVar(&o.statsOut, "stats-out", "", "on shutdown, write the server's counters as JSON to `FILE`")
 	flt.register(fs, &o.faults)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -195,6 +228,10 @@ func (ff *faultFlags) register(fs *flag.FlagSet, f *faults.Faults) {
 	add("bad-error-body", "`probability` of sending an error body as non-JSON text/plain", func(s string) (err error) {
 		f.Bad.BadErrorBody, err = parseProb(s)
 		return err
+	})
+	add("accept-invalid", "accept every schema-invalid body of one `SHAPE` (participant_id_number or duplicate_aliases) and count it", func(s string) error {
+		f.AcceptInvalid = faults.AcceptInvalid(s)
+		return nil
 	})
 	add("fault-routes", "which `routes` the faults hit: add_participant (default) or all", func(s string) error {
 		f.Routes = faults.Routes(s)
