@@ -123,14 +123,25 @@ func (p *Plan) Request(n uint64) *runner.Request {
 
 var _ runner.Source = (*Plan)(nil)
 
-// Sample returns the first request of each case, for `plan`.
+// Sample returns the first request of each case, for `plan`; of a
+// generated case, the first whose body is at most sampleBody bytes, so that
+// the line printed stays readable.
 func (p *Plan) Sample() []*runner.Request {
 	out := make([]*runner.Request, len(p.pool))
 	for i, pool := range p.pool {
 		out[i] = pool[0]
+		for _, r := range pool {
+			if p.variants[r] == nil || len(r.Body) <= sampleBody {
+				out[i] = r
+				break
+			}
+		}
 	}
 	return out
 }
+
+// sampleBody bounds the body of a generated case's sample.
+const sampleBody = 2 << 10
 
 // mix64 is SplitMix64's finaliser: a fast bijective hash of a 64-bit value.
 func mix64(z uint64) uint64 {
