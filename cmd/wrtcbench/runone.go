@@ -117,7 +117,7 @@ func (sr *scenarioRun) plan() (*scenarios.Plan, error) {
 	s, tg := sr.s, sr.tg
 	return scenarios.NewPlan(scenarios.PlanConfig{
 		Seed: s.Load.Seed, BaseURL: tg.url, AccountID: tg.account, Username: tg.username, Password: tg.password,
-		Aliases: s.Fixtures.Aliases, Mix: sr.o.mix(s), Fixtures: sr.set,
+		Aliases: s.Fixtures.Aliases, Mix: sr.o.mix(s), Fixtures: sr.set, Contract: sr.o.k,
 	})
 }
 
@@ -154,6 +154,7 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 	cfg := runnerConfig(s, o, plan)
 	cfg.Client = sr.client
 	col := report.NewCollector(o.mix(s), o.k, cfg.Workers(), o.interval)
+	col.Expectations = plan // generated requests are judged by their own expectation
 	cfg.Recorder = col
 	rn, err := runner.New(cfg)
 	if err != nil {
@@ -200,6 +201,7 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 	col.Finish()
 	_ = hlog.Close() // WriteFolder replaces it with the whole log
 	m := meta(sum)
+	sr.shrink(ctx, plan, col, &m) // generated cases' failures, made small (shrink.go)
 	m.Phases = append(m.Phases, sr.tearDown())
 	sr.pg.Wait() // the bars are drawn before the summary is printed
 	rep := col.Report(m)

@@ -42,6 +42,8 @@ func TestScripts(t *testing.T) {
 			"reportcheck": cmdReportCheck,
 			"wrtc":        cmdWrtc,
 			"waitfor":     cmdWaitFor,
+			"setenvfile":  cmdSetenvFile, // generated_test.go
+			"flagged":     cmdFlagged,
 		},
 		Setup: func(env *testscript.Env) error {
 			repo, err := filepath.Abs("../..")
