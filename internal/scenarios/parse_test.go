@@ -135,7 +135,7 @@ func TestLoadMissingFile(t *testing.T) {
 func TestGoodFiles(t *testing.T) {
 	files, err := filepath.Glob("testdata/good/*.yaml")
 	require.NoError(t, err)
-	files = append(files, "../../scenarios/smoke.yaml", "../../scenarios/conformance.yaml")
+	files = append(files, "../../scenarios/smoke.yaml", "../../scenarios/conformance.yaml", "../../scenarios/generated.yaml")
 	for _, file := range files {
 		t.Run(file, func(t *testing.T) {
 			data, err := os.ReadFile(file)
