@@ -227,7 +227,8 @@ type Failure struct {
 
 // Failures lists, for each generated case and status that failed a status
 // check (status_expected, status_documented, no_server_error), its first
-// kept example, in report order. Call it after Finish.
+// kept example, in report order; a case with the scenario's own expect:
+// has none. Call it after Finish.
 func (c *Collector) Failures() []Failure {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -238,8 +239,9 @@ func (c *Collector) Failures() []Failure {
 	var out []Failure
 	for _, k := range keys {
 		v := c.agg.violations[k]
-		if !c.generated[k.caseIdx] || !isStatusCheck(k.check) || len(v.examples) == 0 || v.examples[0].gen == nil {
-			continue
+		if !c.generated[k.caseIdx] || c.cases[k.caseIdx].Explicit || !isStatusCheck(k.check) ||
+			len(v.examples) == 0 || v.examples[0].gen == nil {
+			continue // a scenario's own expect: is not what a candidate is judged by
 		}
 		name := c.cases[k.caseIdx].Name()
 		if slices.ContainsFunc(out, func(f Failure) bool { return f.Case == name && f.Status == int(k.status) }) {
