@@ -83,3 +83,25 @@ func TestQuoteJSON(t *testing.T) {
 	}
 	assert.Equal(t, `"<&>"`, quoteJSON("<&>"), "no HTML escaping")
 }
+
+// FuzzParseJSON: the tree parser accepts what encoding/json accepts, reads
+// the same value, and renders what it parsed.
+func FuzzParseJSON(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":1,"a":[true,null]}`, `"\ud800"`, `1e400`, `[[[]]]`, `{"a":`, `-0.5e+3`, ` [1 , 2 ] `} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n, err := parseJSON(data)
+		valid := json.Valid(data)
+		if (err == nil) != valid {
+			t.Fatalf("%q: parseJSON error %v, json.Valid %v", data, err, valid)
+		}
+		if err != nil {
+			return
+		}
+		out := n.appendJSON(nil)
+		assert.True(t, json.Valid(out), "%q renders as %q", data, out)
+		assert.Equal(t, len(out), n.size())
+		assert.Equal(t, decodeStd(t, data), n.value(false), "%q", data)
+	})
+}
