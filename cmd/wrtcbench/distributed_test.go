@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/wrtcbench/wrtcbench/internal/refserver"
 	"github.com/wrtcbench/wrtcbench/internal/report"
 )
 
@@ -83,7 +84,7 @@ func cmdShardsCheck(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 4 {
 		ts.Fatalf("usage: shardscheck STATS START MERGED SHARD...")
 	}
-	var st serveStats
+	var st refserver.Stats
 	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &st))
 	start, err := time.Parse(time.RFC3339Nano, args[1])
 	ts.Check(err)

@@ -52,7 +52,7 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		total += m.Weight
 	}
 	plan, err := scenarios.NewPlan(scenarios.PlanConfig{Seed: s.Load.Seed, BaseURL: base, AccountID: account,
-		Username: user, Password: pass, Aliases: s.Fixtures.Aliases, Mix: mix, Fixtures: set, InTurn: s.Load.PerCase > 0})
+		Username: user, Password: pass, Aliases: s.Fixtures.Aliases, Mix: mix, Fixtures: set, InTurn: s.Load.PerCase > 0, Contract: o.k})
 	if err != nil {
 		return usageError(err)
 	}
@@ -96,6 +96,9 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, m := range mix {
 		if m.Relaxed != "" {
 			fmt.Fprintf(stdout, "%s: %s\n", m.Name(), m.Relaxed)
+		}
+		if m.Case.Generated() && !m.Explicit {
+			fmt.Fprintf(stdout, "%s: generated from %s; each request expects its own statuses (one of %s)\n", m.Name(), o.k.Source, m.Expect)
 		}
 	}
 	fmt.Fprintln(stdout)

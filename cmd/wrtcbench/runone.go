@@ -104,7 +104,7 @@ func (sr *scenarioRun) plan() (*scenarios.Plan, error) {
 	s, tg := sr.s, sr.tg
 	return scenarios.NewPlan(scenarios.PlanConfig{
 		Seed: s.Load.Seed, BaseURL: tg.url, AccountID: tg.account, Username: tg.username, Password: tg.password,
-		Aliases: s.Fixtures.Aliases, Mix: sr.o.mix(s), Fixtures: sr.set, InTurn: s.Load.PerCase > 0,
+		Aliases: s.Fixtures.Aliases, Mix: sr.o.mix(s), Fixtures: sr.set, InTurn: s.Load.PerCase > 0, Contract: sr.o.k,
 	})
 }
 
@@ -115,6 +115,7 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 	cfg.Client = sr.client
 	col := report.NewCollector(o.mix(s), o.k, cfg.Workers(), o.interval)
 	col.Planned = plannedLength(cfg)
+	col.Expectations = plan // generated requests are judged by their own expectation
 	cfg.Recorder = col
 	rn, err := runner.New(cfg)
 	if err != nil {
@@ -209,7 +210,8 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 	}
 	fm := m
 	final.Store(&fm)
-	bar.Done() // its last line: the measured phase, as the summary below
+	bar.Done()                    // its last line: the measured phase, as the summary below
+	sr.shrink(ctx, plan, col, &m) // generated cases' failures, made small (shrink.go)
 	m.Phases = append(m.Phases, sr.tearDown(ctx))
 	sr.pg.Wait() // the bars are drawn before the summary is printed
 	rep := col.Report(m)

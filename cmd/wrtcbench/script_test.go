@@ -61,6 +61,7 @@ func TestScripts(t *testing.T) {
 			"waitlisten":  cmdWaitListen,
 			"shardscheck": cmdShardsCheck,
 			"scrape":      cmdScrape,
+			"flagged":     cmdFlagged, // generated_test.go
 		},
 		Setup: func(env *testscript.Env) error {
 			repo, err := filepath.Abs("../..")

@@ -28,9 +28,8 @@ type serveOptions struct {
 	caOut                             string
 	maxSeats                          int
 	faultsFile                        string
-	urlFile                           string
+	urlFile, statsOut                 string
 	faults                            faults.Faults
-	statsOut                          string
 }
 
 // runServe is `wrtcbench serve`: the reference API on a socket until ctx is
@@ -56,29 +55,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else if opts.tls {
 		fmt.Fprintln(stderr, "wrtcbench serve: the certificate is self-signed; pass --ca-out FILE to let clients trust it")
 	}
-	fmt.Fprintf(stdout, "wrtcbench serve: listening on %s (account %s, user %s)\n", run.URL, opts.account, opts.username)
-	fmt.Fprintf(stdout, "wrtcbench serve: faults %s\n", describeFaults(opts.faults))
-	if opts.urlFile != "" {
-		// Written whole, then renamed: a script waiting for the file never reads half a URL.
-		tmp := opts.urlFile + ".tmp"
-		if err := os.WriteFile(tmp, []byte(run.URL+"\n"), 0o644); err != nil {
-			return errors.Join(err, run.Close())
-		}
-		if err := os.Rename(tmp, opts.urlFile); err != nil {
+	if opts.urlFile != "" { // before the line a script may be waiting for
+		if err := writeFileAtomic(opts.urlFile, []byte(run.URL+"\n")); err != nil {
 			return errors.Join(err, run.Close())
 		}
 	}
+	fmt.Fprintf(stdout, "wrtcbench serve: listening on %s (account %s, user %s)\n", run.URL, opts.account, opts.username)
+	fmt.Fprintf(stdout, "wrtcbench serve: faults %s\n", describeFaults(opts.faults))
 	select {
 	case <-ctx.Done():
 	case <-run.Done():
 	}
-	if err := run.Close(); err != nil {
-		return fmt.Errorf("serving: %w", err)
-	}
+	err = run.Close()
 	if opts.statsOut != "" {
-		if err := writeServeStats(opts.statsOut, run.Server.Stats()); err != nil {
-			return err
-		}
+		err = errors.Join(err, writeStats(opts.statsOut, run.Server.Stats()))
+	}
+	if err != nil {
+		return fmt.Errorf("serving: %w", err)
 	}
 	if ctx.Err() != nil {
 		// Ctrl-C is how serve ends; it exits 130 as every command does.
@@ -88,23 +81,24 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// serveStats is the file `serve --stats-out` writes when it stops: what the
-// server answered, counted on its side, to hold a run's report against.
-type serveStats struct {
-	Requests       uint64                         `json:"requests"`
-	Status         map[int]uint64                 `json:"status"`
-	AddParticipant map[int]uint64                 `json:"add_participant"` // Add Participant to Session answers, setup's seating included
-	Faults         map[refserver.FaultKind]uint64 `json:"faults"`
+// writeFileAtomic writes data to path by way of a temporary file beside it,
+// so that a script waiting for path never reads half of it.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
-// writeServeStats writes st to path as JSON.
-func writeServeStats(path string, st refserver.Stats) error {
-	data, err := json.MarshalIndent(serveStats{Requests: st.Requests, Status: st.Status,
-		AddParticipant: st.AddParticipant, Faults: st.Faults}, "", "  ")
+// writeStats writes the server's counters as JSON: requests, statuses,
+// Add Participant's statuses, faults injected by kind, injected statuses.
+func writeStats(path string, st refserver.Stats) error {
+	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(data, '\n'), 0o644)
+	return writeFileAtomic(path, append(b, '\n'))
 }
 
 // describeFaults says which faults the server injects, in the words of the
@@ -156,6 +150,9 @@ func describeFaults(f faults.Faults) string {
 	}
 	if f.Bad.BadErrorBody > 0 {
 		add("bad-error-body", num(f.Bad.BadErrorBody))
+	}
+	if f.AcceptInvalid != "" {
+		add("accept-invalid", string(f.AcceptInvalid))
 	}
 	if f.Routes != "" && f.Routes != faults.RoutesAddParticipant {
 		add("fault-routes", string(f.Routes))
@@ -297,6 +294,10 @@ func (ff *faultFlags) register(fs *flag.FlagSet, f *faults.Faults) {
 	add("bad-error-body", "`probability` of sending an error body as non-JSON text/plain", func(s string) (err error) {
 		f.Bad.BadErrorBody, err = parseProb(s)
 		return err
+	})
+	add("accept-invalid", "accept every schema-invalid body of one `SHAPE` (participant_id_number or duplicate_aliases) and count it", func(s string) error {
+		f.AcceptInvalid = faults.AcceptInvalid(s)
+		return nil
 	})
 	add("fault-routes", "which `routes` the faults hit: add_participant (default) or all", func(s string) error {
 		f.Routes = faults.Routes(s)

@@ -156,12 +156,51 @@ func TestServeFaultFlags(t *testing.T) {
 	assert.Equal(t, 503, code, string(b))
 }
 
+// TestServeAcceptInvalidAndStats: --accept-invalid accepts the shape, and
+// the counters written at shutdown say how often; --url-file names the
+// listener.
+func TestServeAcceptInvalidAndStats(t *testing.T) {
+	t.Setenv("WRTC_USERNAME", "")
+	t.Setenv("WRTC_PASSWORD", "")
+	dir := t.TempDir()
+	urlFile, statsFile := filepath.Join(dir, "url"), filepath.Join(dir, "stats.json")
+	url, stop, done, _ := startServe(t, "--addr", "127.0.0.1:0", "--accept-invalid", "participant_id_number",
+		"--url-file", urlFile, "--stats-out", statsFile)
+	written, err := os.ReadFile(urlFile)
+	require.NoError(t, err)
+	assert.Equal(t, url+"\n", string(written))
+	u, p := refserver.DefaultUsername, refserver.DefaultPassword
+	acct := url + "/accounts/" + refserver.DefaultAccount
+	_, b := call(t, http.DefaultClient, "POST", acct+"/sessions", u, p, "")
+	var sess struct{ ID string }
+	require.NoError(t, json.Unmarshal(b, &sess))
+	_, b = call(t, http.DefaultClient, "POST", acct+"/participants", u, p, "")
+	var v struct{ Participant struct{ ID string } }
+	require.NoError(t, json.Unmarshal(b, &v))
+	put := acct + "/sessions/" + sess.ID + "/participants/" + v.Participant.ID
+	for _, body := range []string{`{"participants":[{"participantId":5}]}`, `{"participants":[{"participantId":6}]}`, `{"participants":[{"participantId":null}]}`} {
+		call(t, http.DefaultClient, "PUT", put, u, p, body)
+	}
+	stop()
+	assert.Equal(t, exitInterrupted, exitCode(<-done), "Ctrl-C ends serve with 130, after it wrote its counters")
+	var st struct {
+		Faults         map[string]uint64 `json:"faults"`
+		AddParticipant map[string]uint64 `json:"add_participant"`
+	}
+	b, err = os.ReadFile(statsFile)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &st), string(b))
+	assert.Equal(t, uint64(2), st.Faults["accept_invalid"], "two numbers accepted, the null refused")
+	assert.Equal(t, map[string]uint64{"204": 2, "400": 1}, st.AddParticipant)
+}
+
 func TestParseServeFlags(t *testing.T) {
 	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 	o, err := parseServeFlags([]string{
 		"--latency", "uniform:1ms-5ms", "--tail", "0.01:200ms", "--error", "500:0.01", "--error", "503:0.02,429:0.03",
 		"--rate-limit", "1000/s,50", "--stall", "1s/5s", "--reset", "0.001", "--close", "0.002",
 		"--slow-body", "0.01:500ms", "--wrong-status", "0.1", "--bad-error-body", "0.2", "--fault-routes", "all",
+		"--accept-invalid", "duplicate_aliases",
 	}, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, faults.Faults{
@@ -173,6 +212,8 @@ func TestParseServeFlags(t *testing.T) {
 		Reset:     0.001, Close: 0.002,
 		SlowBody: faults.SlowBody{Probability: 0.01, Delay: ms(500)},
 		Bad:      faults.Bad{WrongStatus: 0.1, BadErrorBody: 0.2},
+
+		AcceptInvalid: faults.AcceptDuplicateAliases,
 	}, o.faults)
 	assert.Equal(t, defaultServeAddr, o.addr)
 
@@ -206,6 +247,7 @@ func TestServeUsageErrors(t *testing.T) {
 		"stall longer than period": {"--stall", "5s/1s"},
 		"stall without period":     {"--stall", "1s"},
 		"bad routes":               {"--fault-routes", "some"},
+		"bad accept-invalid shape": {"--accept-invalid", "everything"},
 		"ca-out without tls":       {"--ca-out", "x.pem"},
 		"faults file and flags":    {"--faults", badFile, "--reset", "0.1"},
 		"faults file missing":      {"--faults", filepath.Join(t.TempDir(), "none.yaml")},

@@ -39,6 +39,15 @@ type Draft struct {
 	Auth                          Auth
 	ContentType                   string // "" sends none
 	Body                          []byte // nil sends none
+	// Segments, when set, are the account, session and participant
+	// segments of the path as sent, already percent-encoded (a generated
+	// request's odd encodings); Account, Session and Participant hold what
+	// they decode to. An empty one is its id, escaped.
+	Segments [3]string
+	// Gen is a generated request's own expectation (Classify), and what
+	// was mutated; nil for a request of the catalogue, whose case row
+	// holds its expectation.
+	Gen *Expectation
 }
 
 // Pick is what a builder draws a request from: the world, the seated
@@ -49,6 +58,9 @@ type Pick struct {
 	Rand  *rand.Rand
 	World *World
 	S, P  int
+	// Gen generates the requests of a generated case; nil means a new
+	// Generation from the project's contract.
+	Gen *Generation
 }
 
 // NewPick chooses a participant of w to build a request about.

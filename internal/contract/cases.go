@@ -22,9 +22,19 @@ type Case struct {
 	Basis  string
 	// Needs is what the case asks of the fixtures.
 	Needs Needs
-	// Build draws one request of the case (build.go).
+	// Build draws one request of the case (build.go, generate.go).
 	Build func(p *Pick) (Draft, error)
+	// Mutations, for a generated case, lists every (where, kind) pair its
+	// generator can make against a contract; nil for a case of the
+	// catalogue. A generated case's requests each carry their own
+	// expectation (Draft.Gen); its Expect is what they may expect between
+	// them.
+	Mutations func(k *Contract) []Mutation
 }
+
+// Generated reports whether the case's requests are generated from the
+// contract, each with its own expectation.
+func (c Case) Generated() bool { return c.Mutations != nil }
 
 // Negative reports whether the request carries a defect and must be refused:
 // its expected statuses do not include a success.
@@ -42,12 +52,20 @@ const (
 	// choice (docs/conformance.md, docs/refserver.md), which a real
 	// deployment may not share.
 	Project
+	// Undecided: the document does not decide (a generated request's
+	// duplicate JSON names, an unknown property, a subscription to someone
+	// not in the session); the expectation is every status a reading of it
+	// allows. Only a generated request's own Expectation has this source.
+	Undecided
 )
 
-// String returns "published" or "project".
+// String returns "published", "project" or "undecided".
 func (s Source) String() string {
-	if s == Project {
+	switch s {
+	case Project:
 		return "project"
+	case Undecided:
+		return "undecided"
 	}
 	return "published"
 }
@@ -92,6 +110,8 @@ const (
 	MissingAuth               = "missing_auth"
 	BadAuth                   = "bad_auth"
 	ForeignAccount            = "foreign_account"
+	GeneratedBody             = "generated_body"
+	GeneratedPath             = "generated_path"
 )
 
 // The texts behind the expectations, shared by several rows.
@@ -161,7 +181,19 @@ var catalogue = []Case{
 	{Name: ForeignAccount, Summary: "valid credentials, another account id in the path",
 		Expect: NewStatusSet(401, 403), Source: Published,
 		Basis: basisAuth + "; 403 when the user has no access to the API", Build: buildForeignAccount},
+	{Name: GeneratedBody, Summary: "a body written from the request schema and the fixtures, with zero or more mutations",
+		Expect: NewStatusSet(204, 400, 404), Source: Published, Basis: basisGenerated,
+		Needs: Needs{Seated: true, Why: seatedWhy}, Build: buildGeneratedBody, Mutations: bodyMutationSpace},
+	{Name: GeneratedPath, Summary: "ids of the path mutated or oddly encoded, with a valid body",
+		Expect: NewStatusSet(204, 400, 401, 403, 404, 409), Source: Published, Basis: basisGenerated,
+		Needs: Needs{Seated: true, Why: seatedWhy}, Build: buildGeneratedPath, Mutations: pathMutationSpace},
 }
+
+// basisGenerated and seatedWhy are the generated rows' own.
+const (
+	basisGenerated = "each request's own: the request-body schema and the documented rules decide it; where they do not, every status a reading allows (Classify)"
+	seatedWhy      = "every participant seated in its session, so that a valid request is answered 204 however often it is sent"
+)
 
 // Cases returns the catalogue in its documented order. The slice is a copy.
 func Cases() []Case { return append([]Case(nil), catalogue...) }
@@ -224,8 +256,8 @@ func NewMixCase(name string, weight float64, expect StatusSet) (MixCase, bool) {
 // status k documents) and Relaxed says why. A scenario's own `expect:` is
 // kept as written.
 func (k *Contract) Adapt(m MixCase) MixCase {
-	if m.Explicit {
-		return m
+	if m.Explicit || m.Case.Generated() {
+		return m // a generated request is adapted on its own (Classify)
 	}
 	var why string
 	switch {

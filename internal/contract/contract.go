@@ -20,6 +20,8 @@ type Contract struct {
 	// for a status outside 100..599.
 	outcomes [500]*outcome
 	other    *outcome
+	// request is the operation's request-body schema (request.go).
+	request *requestBody
 }
 
 // outcomeOf returns what the contract says about status, never nil.

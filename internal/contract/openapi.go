@@ -127,7 +127,12 @@ func fromDoc(doc *openapi3.T, source string, orElse func() (*bodySchema, error))
 	if doc.IsOpenAPI31OrLater() {
 		opts = append(opts, openapi3.EnableJSONSchema2020())
 	}
-	return build(op.Responses, source, opts, orElse)
+	k, err := build(op.Responses, source, opts, orElse)
+	if err != nil {
+		return nil, err
+	}
+	k.request = newRequestBody(op, opts)
+	return k, nil
 }
 
 // findOperation returns the Add Participant operation of doc, or nil.

@@ -2,7 +2,9 @@ package faults
 
 import (
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wrtcbench/wrtcbench/internal/units"
@@ -122,4 +124,7 @@ func (f Faults) Check(p *yamlnode.Problems, path string) {
 	}
 	prob("bad.wrong_status", f.Bad.WrongStatus)
 	prob("bad.bad_error_body", f.Bad.BadErrorBody)
+	if f.AcceptInvalid != "" && !slices.Contains(AcceptInvalidShapes(), f.AcceptInvalid) {
+		p.Add(at("accept_invalid"), "%q is not a shape; use %s", f.AcceptInvalid, strings.Join(shapeNames(), " or "))
+	}
 }

@@ -49,8 +49,18 @@ func Decode(d *yamlnode.Decoder, f *Faults) yamlnode.Func {
 					{Name: "bad_error_body", Decode: d.Number(&f.Bad.BadErrorBody, probHint)},
 				})
 			}},
+			{Name: "accept_invalid", Decode: d.OneOf((*string)(&f.AcceptInvalid), shapeNames()...)},
 		})
 	}
+}
+
+// shapeNames lists the AcceptInvalid shapes as strings.
+func shapeNames() []string {
+	var out []string
+	for _, s := range AcceptInvalidShapes() {
+		out = append(out, string(s))
+	}
+	return out
 }
 
 func decodeLatency(d *yamlnode.Decoder, n *yaml.Node, path string, l *Latency) {

@@ -39,6 +39,7 @@ const (
 //	close: 0.001
 //	slow_body: {probability: 0.01, delay: 500ms}
 //	bad: {wrong_status: 0.01, bad_error_body: 0.01}
+//	accept_invalid: participant_id_number
 //
 // The stages run in this order for a request on a faulted route: stall wait,
 // rate limit, latency, connection fault (reset or close), error status, the
@@ -67,6 +68,32 @@ type Faults struct {
 	// Bad makes the server break the documented contract, for testing a
 	// conformance checker.
 	Bad Bad
+	// AcceptInvalid names one shape of request body the request-body
+	// schema refuses that the server accepts nonetheless, every time: a
+	// deterministic contract break whose count (refserver Stats) a checker's
+	// findings can be held to. Empty: none.
+	AcceptInvalid AcceptInvalid
+}
+
+// AcceptInvalid is a shape of schema-invalid subscriptions body (Add
+// Participant to Session, Update Participant Subscriptions) that the server
+// accepts as if it were valid. A body is of the shape when every problem
+// the schema finds in it is of that kind, and it names no JSON member twice
+// (so that what it means is not in doubt).
+type AcceptInvalid string
+
+// The shapes of AcceptInvalid.
+const (
+	// AcceptParticipantIDNumber: participantIds that are numbers, each
+	// taken as its text.
+	AcceptParticipantIDNumber AcceptInvalid = "participant_id_number"
+	// AcceptDuplicateAliases: streamAliases that repeat an alias.
+	AcceptDuplicateAliases AcceptInvalid = "duplicate_aliases"
+)
+
+// AcceptInvalidShapes lists every shape, in documentation order.
+func AcceptInvalidShapes() []AcceptInvalid {
+	return []AcceptInvalid{AcceptParticipantIDNumber, AcceptDuplicateAliases}
 }
 
 // Latency delays requests. At most one base distribution (Fixed, Uniform,
@@ -147,7 +174,7 @@ type Bad struct {
 func (f Faults) Enabled() bool {
 	return f.Latency.enabled() || len(f.Errors) > 0 || f.RateLimit.Rate.PerSecond > 0 || f.Stall.Every > 0 ||
 		f.Reset > 0 || f.Close > 0 || f.SlowBody.Probability > 0 ||
-		f.Bad.WrongStatus > 0 || f.Bad.BadErrorBody > 0
+		f.Bad.WrongStatus > 0 || f.Bad.BadErrorBody > 0 || f.AcceptInvalid != ""
 }
 
 func (l Latency) enabled() bool {

@@ -29,6 +29,7 @@ reset: 0.001
 close: 0.002
 slow_body: {probability: 0.01, delay: 500ms}
 bad: {wrong_status: 0.01, bad_error_body: 0.02}
+accept_invalid: participant_id_number
 `), nil)
 	require.NoError(t, err)
 	assert.Equal(t, Faults{
@@ -40,6 +41,8 @@ bad: {wrong_status: 0.01, bad_error_body: 0.02}
 		Reset:     0.001, Close: 0.002,
 		SlowBody: SlowBody{Probability: 0.01, Delay: 500 * ms},
 		Bad:      Bad{WrongStatus: 0.01, BadErrorBody: 0.02},
+
+		AcceptInvalid: AcceptParticipantIDNumber,
 	}, f)
 
 	f, err = Parse("f.yaml", []byte("latency: {lognormal: {median: 2ms, sigma: 0.5, max: 1s}}\n"), nil)
@@ -93,7 +96,7 @@ func TestParseEmpty(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"unknown key with a suggestion", "latncy: {fixed: 2ms}\n",
-			`f.yaml:1:1: unknown key "latncy" at the top level; allowed: routes, latency, errors, rate_limit, stall, reset, close, slow_body, bad (did you mean "latency"?)`},
+			`f.yaml:1:1: unknown key "latncy" at the top level; allowed: routes, latency, errors, rate_limit, stall, reset, close, slow_body, bad, accept_invalid (did you mean "latency"?)`},
 		{"unknown nested key", "latency:\n  fixed: 1ms\n  jitter: 2ms\n",
 			`f.yaml:3:3: unknown key "jitter" in latency; allowed: fixed, uniform, lognormal, tail`},
 		{"a duration without a unit", "latency: {fixed: 2}\n",
@@ -123,7 +126,7 @@ func TestParseErrors(t *testing.T) {
 		{"routes", "routes: some\n",
 			`f.yaml:1:9: routes: "some" is not allowed; use add_participant or all`},
 		{"not a mapping", "- reset: 1\n",
-			`f.yaml:1:1: expected a mapping of routes, latency, errors, rate_limit, stall, reset, close, slow_body, bad, got a list`},
+			`f.yaml:1:1: expected a mapping of routes, latency, errors, rate_limit, stall, reset, close, slow_body, bad, accept_invalid, got a list`},
 		{"a half-read value hides its rules", "latency:\n  tail: {fraction: 0.1, latency: soon}\n",
 			`f.yaml:2:34: latency.tail.latency: "soon" is not a duration; use a number with a unit: ms, s, m or h, e.g. 500ms, 30s, 2m`},
 		{"every problem, in file order", "reset: 2\nclose: -1\nbad: {wrong_status: x}\n", strings.Join([]string{

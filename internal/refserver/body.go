@@ -27,6 +27,7 @@ func readBody(r *http.Request) (body []byte, release func(), err error) {
 		return nil, nop, nil
 	}
 	if r.ContentLength > MaxBodyBytes {
+		drain(r)
 		return nil, nop, errBodyTooLarge
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
@@ -46,6 +47,7 @@ func readBody(r *http.Request) (body []byte, release func(), err error) {
 	}
 	if n > MaxBodyBytes {
 		release()
+		drain(r)
 		return nil, nop, errBodyTooLarge
 	}
 	b := bytes.TrimSpace(buf.Bytes())
@@ -54,6 +56,16 @@ func readBody(r *http.Request) (body []byte, release func(), err error) {
 		return nil, nop, nil
 	}
 	return b, release, nil
+}
+
+// maxDrain is how much of a refused, oversized body the server reads and
+// discards, so that the client's write completes and the connection stays
+// usable; net/http would close it after 256 KiB.
+const maxDrain = 8 << 20
+
+// drain reads and discards what is left of the request body, up to maxDrain.
+func drain(r *http.Request) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxDrain))
 }
 
 // checkJSONType reports whether a request that carries a body declares it as
@@ -77,23 +89,28 @@ func checkJSONType(r *http.Request) error {
 // into messages that name the offending field.
 func decodeObject(body []byte, v any) error {
 	if err := json.Unmarshal(body, v); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			return fmt.Errorf("malformed JSON at byte %d: %v", se.Offset, se)
-		case errors.As(err, &te) && te.Field == "":
-			return fmt.Errorf("the body must be a JSON object, not %s", article(te.Value))
-		case errors.As(err, &te):
-			return fmt.Errorf("%s must be %s, not %s", te.Field, article(jsonKind(te.Type.Kind().String())), article(te.Value))
-		default:
-			return fmt.Errorf("malformed JSON: %v", err)
-		}
+		return decodeError(err)
 	}
 	if body[0] != '{' { // "null" decodes into a struct without an error
 		return errors.New("the body must be a JSON object")
 	}
 	return nil
+}
+
+// decodeError turns an encoding/json error into a 400 message.
+func decodeError(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Errorf("malformed JSON at byte %d: %v", se.Offset, se)
+	case errors.As(err, &te) && te.Field == "":
+		return fmt.Errorf("the body must be a JSON object, not %s", article(te.Value))
+	case errors.As(err, &te):
+		return fmt.Errorf("%s must be %s, not %s", te.Field, article(jsonKind(te.Type.Kind().String())), article(te.Value))
+	default:
+		return fmt.Errorf("malformed JSON: %v", err)
+	}
 }
 
 // jsonKind names a Go kind the way a JSON user would.
@@ -116,78 +133,6 @@ func article(w string) string {
 		return "an " + w
 	}
 	return "a " + w
-}
-
-// subscriptionsBody is the request body of Add Participant to Session and of
-// Update Participant Subscriptions. Pointers tell a missing field from an
-// empty one; unknown fields are ignored.
-type subscriptionsBody struct {
-	SessionID    *string                       `json:"sessionId"`
-	Participants []participantSubscriptionBody `json:"participants"`
-}
-
-type participantSubscriptionBody struct {
-	ParticipantID *string  `json:"participantId"`
-	StreamAliases []string `json:"streamAliases"`
-}
-
-// parseSubscriptions reads the optional subscriptions body for a participant
-// of session sid. It returns the subscriptions to store, or an error whose
-// text is the 400 message:
-//
-//   - no body, or {} : no subscriptions;
-//   - participants non-empty: exactly those publishers;
-//   - participants missing, null or empty, sessionId present: the whole session;
-//   - sessionId must equal sid when present and not empty.
-func parseSubscriptions(body []byte, r *http.Request, sid string) (subscriptions, error) {
-	if body == nil {
-		return subscriptions{}, nil
-	}
-	if err := checkJSONType(r); err != nil {
-		return subscriptions{}, err
-	}
-	var b subscriptionsBody
-	if err := decodeObject(body, &b); err != nil {
-		return subscriptions{}, err
-	}
-	var out subscriptions
-	if b.SessionID != nil && *b.SessionID != "" {
-		if *b.SessionID != sid {
-			return subscriptions{}, fmt.Errorf("sessionId %q in the body differs from the session %q in the path", *b.SessionID, sid)
-		}
-		out.SessionID = sid
-	}
-	if len(b.Participants) == 0 {
-		return out, nil
-	}
-	out.SessionID = sid
-	out.Participants = make([]participantSubscription, len(b.Participants))
-	for i, p := range b.Participants {
-		if p.ParticipantID == nil {
-			return subscriptions{}, fmt.Errorf("participants[%d]: participantId is required", i)
-		}
-		if *p.ParticipantID == "" {
-			return subscriptions{}, fmt.Errorf("participants[%d]: participantId is empty", i)
-		}
-		if dup, ok := firstDuplicate(p.StreamAliases); ok {
-			return subscriptions{}, fmt.Errorf("participants[%d]: streamAliases repeats %q; aliases must be unique", i, dup)
-		}
-		out.Participants[i] = participantSubscription{ParticipantID: *p.ParticipantID, StreamAliases: p.StreamAliases}
-	}
-	return out, nil
-}
-
-// firstDuplicate returns the first string that occurs twice in s. Alias lists
-// are short, so the quadratic scan beats building a set.
-func firstDuplicate(s []string) (string, bool) {
-	for i := 1; i < len(s); i++ {
-		for j := 0; j < i; j++ {
-			if s[i] == s[j] {
-				return s[i], true
-			}
-		}
-	}
-	return "", false
 }
 
 // sessionBody is the Create Session request body.
@@ -222,6 +167,19 @@ func checkPermissions(perms []string) error {
 		return fmt.Errorf("publishPermissions repeats %q", dup)
 	}
 	return nil
+}
+
+// firstDuplicate returns the first string that occurs twice in s. The lists
+// are short, so the quadratic scan beats building a set.
+func firstDuplicate(s []string) (string, bool) {
+	for i := 1; i < len(s); i++ {
+		for j := 0; j < i; j++ {
+			if s[i] == s[j] {
+				return s[i], true
+			}
+		}
+	}
+	return "", false
 }
 
 // optional returns *p, or "" for nil.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wrtcbench/wrtcbench/internal/contract"
 	"github.com/wrtcbench/wrtcbench/internal/faults"
 )
 
@@ -25,9 +26,10 @@ const DefaultMaxParticipantsPerSession = 20
 // may carry (from the API's concept pages).
 const MaxTagLength = 50
 
-// MaxBodyBytes is the largest request body the server reads. A longer body is
-// answered 400, because 413 is not among the statuses the API documents.
-const MaxBodyBytes = 1 << 20
+// MaxBodyBytes is the largest request body the server reads: the contract's
+// limit. A longer body is answered 400, because 413 is not among the
+// statuses the API documents.
+const MaxBodyBytes = contract.MaxBodyBytes
 
 // Account is one API account with the single set of Basic-auth credentials
 // that may use it.

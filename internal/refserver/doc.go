@@ -35,14 +35,21 @@
 //
 // The body is optional. No body, Content-Length 0 or a body of white space
 // seats the participant with no subscriptions. A body must be declared
-// application/json and be a JSON object {sessionId?, participants?}; each
-// entry of participants needs a non-empty string participantId and may list
-// streamAliases, an array of unique strings (empty or missing: all aliases).
-// Non-empty participants subscribe to exactly those; participants missing,
-// null or empty with a sessionId subscribe to the whole session; neither
-// means no subscriptions. A repeated call for a participant already in the
-// session answers 204 again and replaces its subscriptions. Unknown fields
-// are ignored, and an empty sessionId counts as absent.
+// application/json and be valid against the request-body schema of the
+// project's contract (package contract, CheckBody: kin-openapi with the
+// embedded openapi.yaml): a JSON object {sessionId?, participants?}, each
+// entry of participants an object with a string participantId and
+// optionally streamAliases, an array of unique strings (empty or missing:
+// all aliases), and no null where the schema has none. Anything else is 400
+// with the schema's reason, except "participants": null, which the
+// published description reads as absent ("if present and not empty or
+// null"). Non-empty participants subscribe to exactly those; participants
+// missing, null or empty with a sessionId subscribe to the whole session;
+// neither means no subscriptions. A repeated call for a participant already
+// in the session answers 204 again and replaces its subscriptions. Unknown
+// fields are ignored (the schema admits them), a name given twice counts
+// with its last value (as encoding/json reads it), and an empty sessionId
+// counts as absent; an empty participantId is 400.
 //
 // # Choices where the API is silent
 //
@@ -65,7 +72,10 @@
 //     not route, answer 403 {"message": "Missing Authentication Token"}, like
 //     the API gateway in front of the real service. This comes before auth.
 //   - A body over MaxBodyBytes (1 MiB) answers 400, not 413, because 413 is not
-//     among the documented statuses.
+//     among the documented statuses. The server reads such a body to its end
+//     (up to 8 MiB) before answering, so the connection stays usable.
+//   - An id in the path of any format is looked up as given (percent-decoded):
+//     one that names nothing is 404, whatever it looks like.
 //   - Tags longer than MaxTagLength (50) characters answer 400.
 //   - Ids are random version-4 UUIDs from crypto/rand, unique across runs and
 //     independent of Config.Seed.
@@ -78,9 +88,11 @@
 // Faults are configured by Config.Faults (a faults.Faults, with its YAML shape),
 // apply to Add Participant to Session unless Routes is "all", and are drawn
 // per request from a PCG source seeded by Config.Seed and the request's
-// arrival number, without locks. Stats counts every status sent and every
-// fault injected, so a test can compare what a client saw with what the
-// server did; Stats.Sub isolates one phase. SetFaults swaps the faults at run
+// arrival number, without locks. AcceptInvalid is the one deterministic
+// fault: it accepts every body whose only schema problems are of its shape,
+// and Stats counts each one so accepted on a call that succeeded. Stats
+// counts every status sent and every fault injected, so a test can compare
+// what a client saw with what the server did; Stats.Sub isolates one phase. SetFaults swaps the faults at run
 // time: fixture setup seats participants with the very PUT the faults target,
 // so a harness that must set up cleanly starts without faults and switches
 // them on for the measured phase.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+
+	"github.com/wrtcbench/wrtcbench/internal/faults"
 )
 
 // handlerFunc handles one operation for an authenticated account.
@@ -23,6 +25,16 @@ func storeError(err error) reply {
 	}
 }
 
+// acceptInvalid returns the shape of schema-invalid body the faults accept
+// on this route (Add Participant to Session, or any with routes: all), or "".
+func (s *Server) acceptInvalid(addParticipant bool) faults.AcceptInvalid {
+	in := s.inj.Load()
+	if in == nil || !(addParticipant || in.allRoutes) {
+		return ""
+	}
+	return in.f.AcceptInvalid
+}
+
 // addParticipant is Add Participant to Session:
 // PUT /accounts/{a}/sessions/{s}/participants/{p}.
 func (s *Server) addParticipant(a *accountState, r *http.Request) reply {
@@ -31,7 +43,7 @@ func (s *Server) addParticipant(a *accountState, r *http.Request) reply {
 	if err != nil {
 		return apiError(http.StatusBadRequest, err.Error())
 	}
-	subs, err := parseSubscriptions(body, r, sid)
+	subs, accepted, err := parseSubscriptions(body, r, sid, s.contract, s.acceptInvalid(true))
 	release()
 	if err != nil {
 		return apiError(http.StatusBadRequest, err.Error())
@@ -41,6 +53,9 @@ func (s *Server) addParticipant(a *accountState, r *http.Request) reply {
 			return apiError(http.StatusBadRequest, "session is full: it already has the maximum of "+strconv.Itoa(a.maxSeats)+" participants")
 		}
 		return storeError(err)
+	}
+	if accepted {
+		s.stats.countFault(fAcceptInvalid)
 	}
 	return noContent()
 }
@@ -74,13 +89,16 @@ func (s *Server) updateSubscriptions(a *accountState, r *http.Request) reply {
 	if err != nil {
 		return apiError(http.StatusBadRequest, err.Error())
 	}
-	subs, err := parseSubscriptions(body, r, sid)
+	subs, accepted, err := parseSubscriptions(body, r, sid, s.contract, s.acceptInvalid(false))
 	release()
 	if err != nil {
 		return apiError(http.StatusBadRequest, err.Error())
 	}
 	if err := a.setSubscriptions(sid, pid, subs); err != nil {
 		return storeError(err)
+	}
+	if accepted {
+		s.stats.countFault(fAcceptInvalid)
 	}
 	return noContent()
 }

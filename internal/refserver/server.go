@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/wrtcbench/wrtcbench/internal/contract"
 	"github.com/wrtcbench/wrtcbench/internal/faults"
 )
 
@@ -23,6 +24,7 @@ type Server struct {
 	inj      atomic.Pointer[injector] // nil: no faults
 	start    time.Time                // the stall schedule's origin
 	stats    counters
+	contract *contract.Contract // the project's: its request-body schema judges bodies
 }
 
 // route is one operation the server answers.
@@ -39,7 +41,8 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("refserver: %w", err)
 	}
-	s := &Server{cfg: cfg, accounts: map[string]*accountState{}, mux: http.NewServeMux(), start: time.Now()}
+	s := &Server{cfg: cfg, accounts: map[string]*accountState{}, mux: http.NewServeMux(), start: time.Now(),
+		contract: contract.Default()}
 	list := cfg.accounts()
 	states := make([]*accountState, len(list))
 	for i, a := range list {

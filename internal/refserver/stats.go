@@ -21,12 +21,15 @@ const (
 	FaultSlowBody     FaultKind = "slow_body"      // response body written slowly
 	FaultWrongStatus  FaultKind = "wrong_status"   // 200 with a body sent instead of 204
 	FaultBadErrorBody FaultKind = "bad_error_body" // error body sent as non-JSON text/plain
+	// FaultAcceptInvalid counts the bodies of the faults' AcceptInvalid
+	// shape that the server accepted, on calls that then succeeded (204).
+	FaultAcceptInvalid FaultKind = "accept_invalid"
 )
 
 // faultKinds lists every kind in a fixed order; its index is the counter slot.
 var faultKinds = [...]FaultKind{
 	FaultLatency, FaultTail, FaultError, FaultRateLimit, FaultStall,
-	FaultReset, FaultClose, FaultSlowBody, FaultWrongStatus, FaultBadErrorBody,
+	FaultReset, FaultClose, FaultSlowBody, FaultWrongStatus, FaultBadErrorBody, FaultAcceptInvalid,
 }
 
 // fault is an index into faultKinds.
@@ -43,22 +46,24 @@ const (
 	fSlowBody
 	fWrongStatus
 	fBadErrorBody
+	fAcceptInvalid
 )
 
 // Stats is a snapshot of what a Server did since it was created. Counts only
-// grow; take two snapshots and Sub them to count one phase of a run.
+// grow; take two snapshots and Sub them to count one phase of a run. `serve
+// --stats-out FILE` writes the last one as JSON, with these field names.
 type Stats struct {
 	// Requests counts every request the server received, routed or not.
-	Requests uint64
+	Requests uint64 `json:"requests"`
 	// Status counts responses by status code, over every route.
-	Status map[int]uint64
+	Status map[int]uint64 `json:"status"`
 	// AddParticipant counts responses of Add Participant to Session by status.
-	AddParticipant map[int]uint64
+	AddParticipant map[int]uint64 `json:"add_participant"`
 	// Faults counts injected faults by kind; kinds never injected are absent.
-	Faults map[FaultKind]uint64
+	Faults map[FaultKind]uint64 `json:"faults"`
 	// InjectedStatus counts injected error answers (Faults.Errors and the
 	// rate limiter's 429) by status. They are in Status too.
-	InjectedStatus map[int]uint64
+	InjectedStatus map[int]uint64 `json:"injected_status"`
 }
 
 // Sub returns the counts of s minus those of prev, dropping zero entries.

@@ -60,6 +60,30 @@ type caseAgg struct {
 	errs                        [runner.NumErrKinds]int64
 	checks                      [contract.NumChecks]Counts
 	lat, svc                    *hdr.Histogram
+	gen                         *genAgg // a generated case's; nil for others
+}
+
+// genAgg counts what the requests of a generated case exercised.
+type genAgg struct {
+	valid, project, undecided int64
+	mutations                 map[contract.Mutation]int64
+}
+
+func (g *genAgg) add(e *contract.Expectation) {
+	switch {
+	case e == nil:
+		return
+	case e.Source == contract.Undecided:
+		g.undecided++
+	case e.Source == contract.Project:
+		g.project++
+	}
+	if len(e.Mutations) == 0 {
+		g.valid++
+	}
+	for _, m := range e.Mutations {
+		g.mutations[m]++
+	}
 }
 
 // vkey identifies a group of violations.
@@ -83,6 +107,7 @@ type exampleRec struct {
 	contentType string
 	errText     string
 	req         *runner.Request
+	gen         *contract.Expectation
 }
 
 // intervalAgg holds the figures of the interval being filled. Its counts
@@ -104,6 +129,9 @@ func newAggregate(cases []contract.MixCase, k *contract.Contract) *aggregate {
 	for i := range a.cases {
 		a.cases[i] = caseAgg{status: map[int]int64{}, lat: NewHistogram(), svc: NewHistogram()}
 		a.names[i] = cases[i].Name()
+		if cases[i].Case.Generated() {
+			a.cases[i].gen = &genAgg{mutations: map[contract.Mutation]int64{}}
+		}
 	}
 	return a
 }
@@ -142,6 +170,9 @@ func (a *aggregate) add(r *record) {
 	}
 	a.sent++
 	c.requests++
+	if c.gen != nil {
+		c.gen.add(r.gen)
+	}
 	if failed {
 		a.failed++
 		c.failed++
@@ -203,7 +234,7 @@ func (a *aggregate) addViolation(r *record, check contract.Check) {
 	if ex := r.examples; ex != nil && ex.checks&(1<<check) != 0 && len(v.examples) < MaxExamples {
 		v.examples = append(v.examples, exampleRec{
 			seq: r.seq, at: r.scheduled, status: int(r.status), body: ex.body, bodyLen: ex.bodyLen,
-			contentType: ex.contentType, errText: ex.errText, req: ex.req,
+			contentType: ex.contentType, errText: ex.errText, req: ex.req, gen: ex.gen,
 		})
 	}
 }

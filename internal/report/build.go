@@ -37,6 +37,20 @@ type Meta struct {
 	StartAt time.Time
 	// Shard identifies the shard of a distributed run; nil for a whole run.
 	Shard *ShardInfo
+	// Reproducers are the shrink phase's results, one per generated case
+	// and wrong status (cmd/wrtcbench's shrink phase).
+	Reproducers []Reproducer
+}
+
+// Reproducer is what the shrink phase made of one generated case and
+// wrong status: the smallest request that still failed the same way (nil
+// when none smaller did), and how it went. The violations of the status
+// checks with that case and status show it.
+type Reproducer struct {
+	Case   string
+	Status int
+	Req    *runner.Request
+	Shrink Shrink
 }
 
 // Report builds the report of everything recorded so far. Call Finish first.
@@ -103,7 +117,7 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 		return cmp.Or(cmp.Compare(x.check, y.check), cmp.Compare(x.caseIdx, y.caseIdx), cmp.Compare(x.status, y.status))
 	})
 	for _, k := range keys {
-		r.Violations = append(r.Violations, c.violation(k, a.violations[k], m.Credentials))
+		r.Violations = append(r.Violations, c.violation(k, a.violations[k], m.Credentials, m.Reproducers))
 	}
 	for name, b := range m.Budgets {
 		n := r.Checks[name]
@@ -142,19 +156,60 @@ func (c *Collector) caseReport(i int, ca *caseAgg, partial bool) Case {
 		cr.Histogram = encodeHist(ca.lat)
 		cr.ServiceHistogram = encodeHist(ca.svc)
 	}
+	if ca.gen != nil {
+		cr.Generated = generatedCase(ca.gen, meta.Case.Mutations(c.contract))
+	}
 	return cr
 }
 
-func (c *Collector) violation(k vkey, v *violationAgg, cred curl.Credentials) Violation {
+// generatedCase reports what a generated case's requests exercised of the
+// pairs its generator can make (space).
+func generatedCase(g *genAgg, space []contract.Mutation) *GeneratedCase {
+	out := &GeneratedCase{Valid: g.valid, Project: g.project, Undecided: g.undecided,
+		Mutations: map[string]map[string]int64{}, Possible: len(space), Unexercised: []string{}}
+	for m, n := range g.mutations {
+		if out.Mutations[m.Where] == nil {
+			out.Mutations[m.Where] = map[string]int64{}
+		}
+		out.Mutations[m.Where][m.Kind] = n
+	}
+	for _, m := range space {
+		if g.mutations[m] > 0 {
+			out.Exercised++
+		} else {
+			out.Unexercised = append(out.Unexercised, m.String())
+		}
+	}
+	return out
+}
+
+func (c *Collector) violation(k vkey, v *violationAgg, cred curl.Credentials, shrunk []Reproducer) Violation {
 	meta := c.cases[k.caseIdx]
 	out := Violation{Check: k.check.String(), Case: meta.Name(), Status: int(k.status), Count: v.count}
 	for _, ex := range v.examples {
 		e := Example{Seq: ex.seq, AtMs: ms(ex.at), Status: ex.status, Body: ex.body, Error: ex.errText,
 			Curl: curl.Command(ex.req, cred)}
+		if g := ex.gen; g != nil {
+			e.Expected, e.Source, e.Why = g.Expect.Codes(), g.Source.String(), g.Why
+			for _, m := range g.Mutations {
+				e.Mutations = append(e.Mutations, m.String())
+			}
+		}
 		out.Examples = append(out.Examples, e)
 	}
 	if len(out.Examples) > 0 {
 		out.Curl = out.Examples[0].Curl
+	}
+	if isStatusCheck(k.check) {
+		for _, rp := range shrunk {
+			if rp.Case == out.Case && rp.Status == out.Status {
+				sh := rp.Shrink
+				out.Shrink = &sh
+				if rp.Req != nil {
+					out.OriginalCurl, out.Curl = out.Curl, curl.Command(rp.Req, cred)
+				}
+			}
+		}
 	}
 	if k.check == contract.CheckTransport {
 		out.Message = "no response"
@@ -164,11 +219,60 @@ func (c *Collector) violation(k vkey, v *violationAgg, cred curl.Credentials) Vi
 		return out
 	}
 	resp := &contract.Response{Status: int(k.status)}
+	name, expect, why := meta.Name(), meta.Expect, ""
 	if len(v.examples) > 0 {
 		ex := v.examples[0]
 		resp.Body, resp.BodyLen, resp.ContentType = []byte(ex.body), ex.bodyLen, ex.contentType
+		if g := ex.gen; g != nil && !meta.Explicit {
+			name += " (" + contract.MutationText(g.Mutations) + ")"
+			expect, why = g.Expect, " ["+g.Source.String()+": "+g.Why+"]"
+		}
 	}
-	out.Message = c.contract.Message(k.check, meta.Name(), meta.Expect, resp)
+	out.Message = c.contract.Message(k.check, name, expect, resp) + why
+	return out
+}
+
+// isStatusCheck reports whether check c fails on the status alone, so that
+// replaying a request shows whether it still fails.
+func isStatusCheck(c contract.Check) bool {
+	return c == contract.CheckStatusExpected || c == contract.CheckStatusDocumented || c == contract.CheckNoServerError
+}
+
+// Failure is a failing request of a generated case, the shrink phase's
+// starting point: the first kept example of a status check that failed
+// with Status, and its own expectation.
+type Failure struct {
+	Case   string
+	Status int
+	Req    *runner.Request
+	Expect *contract.Expectation
+}
+
+// Failures lists, for each generated case and status that failed a status
+// check (status_expected, status_documented, no_server_error), its first
+// kept example, in report order; a case with the scenario's own expect:
+// has none. Call it after Finish.
+func (c *Collector) Failures() []Failure {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	keys := slices.Clone(c.agg.vorder)
+	slices.SortFunc(keys, func(x, y vkey) int {
+		return cmp.Or(cmp.Compare(x.caseIdx, y.caseIdx), cmp.Compare(x.status, y.status), cmp.Compare(x.check, y.check))
+	})
+	var out []Failure
+	for _, k := range keys {
+		v := c.agg.violations[k]
+		if !c.generated[k.caseIdx] || c.cases[k.caseIdx].Explicit || !isStatusCheck(k.check) ||
+			len(v.examples) == 0 || v.examples[0].gen == nil {
+			continue // a scenario's own expect: is not what a candidate is judged by
+		}
+		name := c.cases[k.caseIdx].Name()
+		if slices.ContainsFunc(out, func(f Failure) bool { return f.Case == name && f.Status == int(k.status) }) {
+			continue
+		}
+		ex := v.examples[0]
+		out = append(out, Failure{Case: name, Status: int(k.status), Req: ex.req, Expect: ex.gen})
+	}
 	return out
 }
 
@@ -205,9 +309,9 @@ func coverageOf(r *Report, documented []int, requireEveryCase bool) Coverage {
 			cov.CasesNeverReached = append(cov.CasesNeverReached, c.Name)
 		}
 	}
-	for _, name := range contract.CaseNames() {
-		if !inMix[name] {
-			cov.CasesNotRun = append(cov.CasesNotRun, name)
+	for _, c := range contract.Cases() {
+		if !inMix[c.Name] && !c.Generated() { // the generated family is not part of the catalogue's checklist
+			cov.CasesNotRun = append(cov.CasesNotRun, c.Name)
 		}
 	}
 	return cov

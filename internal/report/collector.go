@@ -33,6 +33,12 @@ type Collector struct {
 	interval time.Duration
 	shards   []*shard
 
+	// Expectations gives the own expectation of each request of a
+	// generated case (scenarios.Plan implements it); set it before Run
+	// when the mix has one. generated[i]: case i is generated.
+	Expectations Expectations
+	generated    []bool
+
 	// taken counts the examples kept per (case, check, status) so a worker
 	// copies a failing response only while fewer than MaxExamples were kept.
 	taken [][contract.NumChecks][600]atomic.Uint32
@@ -63,6 +69,13 @@ type Collector struct {
 
 var _ runner.Recorder = (*Collector)(nil)
 
+// Expectations gives the own expectation of a request of a generated case
+// (contract.Classify), or nil for another request. It is called for every
+// result of a generated case, from every worker at once.
+type Expectations interface {
+	Expectation(req *runner.Request) *contract.Expectation
+}
+
 // shard is the buffer a group of workers records into.
 type shard struct {
 	mu   sync.Mutex
@@ -80,7 +93,8 @@ type record struct {
 	err                   runner.ErrKind
 	warmup, dropped       bool
 	verdicts              contract.Verdicts
-	examples              *exampleSet // non-nil when the worker kept examples of this result
+	examples              *exampleSet           // non-nil when the worker kept examples of this result
+	gen                   *contract.Expectation // a generated request's own expectation
 }
 
 // exampleSet holds what is needed to explain one failing result.
@@ -91,6 +105,7 @@ type exampleSet struct {
 	contentType string
 	errText     string
 	checks      uint8 // the failed checks this result is an example of
+	gen         *contract.Expectation
 }
 
 // NewCollector returns a Collector for a run of the mix cases (a Request's
@@ -107,6 +122,11 @@ func NewCollector(cases []contract.MixCase, k *contract.Contract, workers int, i
 		shards: make([]*shard, n),
 		taken:  make([][contract.NumChecks][600]atomic.Uint32, len(cases)),
 		agg:    newAggregate(cases, k),
+
+		generated: make([]bool, len(cases)),
+	}
+	for i, m := range cases {
+		c.generated[i] = m.Case.Generated()
 	}
 	for i := range c.shards {
 		c.shards[i] = &shard{recs: make([]record, 0, 1024)}
@@ -121,12 +141,19 @@ func (c *Collector) Record(worker int, r *runner.Result) {
 	rec := record{
 		seq: r.Seq, scheduled: r.Scheduled, sent: r.Sent, done: r.Done, retryAfter: r.RetryAfter,
 		caseIdx: uint16(r.Req.Case), status: uint16(r.Response.Status), err: r.Err,
-		warmup: r.Warmup, dropped: r.Dropped, verdicts: c.judge(r),
+		warmup: r.Warmup, dropped: r.Dropped,
 	}
+	if c.generated[r.Req.Case] && c.Expectations != nil {
+		rec.gen = c.Expectations.Expectation(r.Req)
+	}
+	rec.verdicts = c.judge(r, rec.gen)
 	if rec.verdicts.Failed != 0 && !r.Warmup {
 		// Warm-up failures are not reported, so they must not use up the
 		// example slots of the measured ones.
 		rec.examples = c.keepExample(r, rec.verdicts)
+		if rec.examples != nil {
+			rec.examples.gen = rec.gen
+		}
 	}
 	s := c.shards[worker%len(c.shards)]
 	s.mu.Lock()
@@ -137,8 +164,9 @@ func (c *Collector) Record(worker int, r *runner.Result) {
 // judge runs the checks on r: none for a dropped request or one the user
 // cancelled (Ctrl-C is not the target's doing), the transport check alone
 // for one that got no response, every check that applies to a response
-// (contract.Judge).
-func (c *Collector) judge(r *runner.Result) contract.Verdicts {
+// (contract.Judge), against the request's own expectation gen when it has
+// one, else its case's.
+func (c *Collector) judge(r *runner.Result, gen *contract.Expectation) contract.Verdicts {
 	switch {
 	case r.Dropped, r.Err == runner.ErrCanceled:
 		return contract.Verdicts{}
@@ -147,7 +175,12 @@ func (c *Collector) judge(r *runner.Result) contract.Verdicts {
 	}
 	resp := contract.Response{Status: r.Response.Status, ContentType: r.Response.ContentType,
 		Body: r.Response.Body, BodyLen: r.Response.BodyLen}
-	return c.contract.Judge(c.cases[r.Req.Case].Expect, &resp)
+	m := &c.cases[r.Req.Case]
+	expect := m.Expect
+	if gen != nil && !m.Explicit {
+		expect = gen.Expect // a scenario's own expect: is kept as written
+	}
+	return c.contract.Judge(expect, &resp)
 }
 
 // keepExample copies r for the examples of each failed check that has fewer

@@ -237,6 +237,32 @@ type Case struct {
 	Histogram string `json:"histogram,omitempty"`
 	// ServiceHistogram is the case's service-time histogram, encoded the same way.
 	ServiceHistogram string `json:"service_histogram,omitempty"`
+	// Generated, for a generated case (generated_body, generated_path),
+	// says what its requests exercised of the contract.
+	Generated *GeneratedCase `json:"generated,omitempty"`
+}
+
+// GeneratedCase is what the requests of a generated case sent in the
+// measured phase exercised. Each request carries its own expectation, so
+// Expected of the case lists what they may expect between them.
+type GeneratedCase struct {
+	// Valid counts the requests sent without a mutation.
+	Valid int64 `json:"valid"`
+	// Project counts the requests whose expectation rests on a choice of
+	// this project (docs/refserver.md), which a deployment need not share.
+	Project int64 `json:"project"`
+	// Undecided counts the requests whose expectation the document does not
+	// decide: they expected every status a reading of it allows.
+	Undecided int64 `json:"undecided"`
+	// Mutations counts the mutations made, by where (a property path of the
+	// request-body schema, "body", or a path parameter) and kind.
+	Mutations map[string]map[string]int64 `json:"mutations"`
+	// Exercised and Possible count the (where, kind) pairs sent and those
+	// the generator can make against the contract.
+	Exercised int `json:"exercised"`
+	Possible  int `json:"possible"`
+	// Unexercised lists the possible pairs never sent, "where: kind".
+	Unexercised []string `json:"unexercised"`
 }
 
 // Violation groups the failures of one check on one case with one status.
@@ -247,8 +273,38 @@ type Violation struct {
 	Count   int64  `json:"count"`
 	Message string `json:"message"`
 	// Curl reproduces the first example; credentials appear as $WRTC_USERNAME/$WRTC_PASSWORD.
-	Curl     string    `json:"curl"`
+	// For a generated case whose failure the shrink phase reproduced with a
+	// smaller body, it is that smaller request.
+	Curl string `json:"curl"`
+	// OriginalCurl is the first example's request as it was sent, when Curl
+	// is a shrunk one.
+	OriginalCurl string `json:"original_curl,omitempty"`
+	// Shrink says how the shrink phase went for this group, for a status
+	// failure of a generated case.
+	Shrink   *Shrink   `json:"shrink,omitempty"`
 	Examples []Example `json:"examples,omitempty"`
+}
+
+// Shrink is the shrink phase's account of one generated case and wrong
+// status: it replayed smaller bodies of the first failing example, keeping
+// each one that still got the same status while the contract expected
+// another.
+type Shrink struct {
+	// Replays counts the requests it sent, the replay of the original
+	// included.
+	Replays int `json:"replays"`
+	// Reproduced counts the replays answered with the group's status while
+	// their own expectation excluded it: flagged responses, like the
+	// group's Count, but of the shrink phase.
+	Reproduced int `json:"reproduced"`
+	// FromBytes and ToBytes are the body's size before and after.
+	FromBytes int `json:"from_bytes"`
+	ToBytes   int `json:"to_bytes"`
+	// Stopped says why it stopped: minimal (no smaller body failed the
+	// same way), budget (the group's replays ran out), time (the phase's
+	// time ran out), interrupted (Ctrl-C), not_reproduced (the original
+	// did not fail again), no_body (nothing to shrink), or an error.
+	Stopped string `json:"stopped"`
 }
 
 // Example is one kept instance of a violation.
@@ -259,6 +315,13 @@ type Example struct {
 	Body   string  `json:"body,omitempty"` // the response body, truncated
 	Error  string  `json:"error,omitempty"`
 	Curl   string  `json:"curl"`
+	// Expected, Source, Why and Mutations are a generated request's own
+	// expectation: the statuses, "published", "project" or "undecided", the
+	// rule, and what was mutated ("where: kind").
+	Expected  []int    `json:"expected,omitempty"`
+	Source    string   `json:"source,omitempty"`
+	Why       string   `json:"why,omitempty"`
+	Mutations []string `json:"mutations,omitempty"`
 }
 
 // Threshold is one threshold of the scenario and whether it held.
@@ -299,13 +362,13 @@ type Coverage struct {
 	// run: a run too short to cover its mix is not a pass.
 	CasesWithoutResponse []string `json:"cases_without_response"`
 	RequireEveryCase     bool     `json:"require_every_case"`
-	CasesNotRun          []string `json:"cases_not_run"`       // catalogue cases the mix left out
+	CasesNotRun          []string `json:"cases_not_run"`       // catalogue cases the mix left out (generated cases aside)
 	CasesNeverReached    []string `json:"cases_never_reached"` // run, but no response had an expected status
 }
 
 // Phase times a step outside the measured phase, such as fixture setup.
 type Phase struct {
-	Name      string  `json:"name"` // PhaseSetup, PhaseTeardown
+	Name      string  `json:"name"` // setup, shrink, teardown
 	DurationS float64 `json:"duration_s"`
 	// Requests counts the HTTP requests the phase sent, retries included.
 	Requests int64 `json:"requests"`

@@ -274,6 +274,10 @@ func (t *textWriter) violations(r *Report) {
 			shortened = shortened || cut
 			t.line("    %s", line)
 		}
+		if sh := v.Shrink; sh != nil {
+			t.line("    shrunk from %d to %d bytes in %d replays (%s)%s", sh.FromBytes, sh.ToBytes, sh.Replays, sh.Stopped,
+				map[bool]string{true: "; the original is original_curl in report.json"}[v.OriginalCurl != ""])
+		}
 	}
 	if shortened {
 		t.w.WriteByte('\n')
@@ -339,6 +343,12 @@ func (t *textWriter) coverage(r *Report) {
 	add(len(c.StatusesUnseen) > 0, "documented, never seen", intStrings(c.StatusesUnseen))
 	add(false, "cases not in the mix", c.CasesNotRun)
 	add(len(c.CasesNeverReached) > 0, "cases never reached", c.CasesNeverReached)
+	for _, cs := range r.Cases {
+		if g := cs.Generated; g != nil {
+			add(g.Exercised < g.Possible, cs.Name, []string{fmt.Sprintf("%d of %d (where, mutation) pairs exercised; %s valid, %s undecided, %s on the project's choices",
+				g.Exercised, g.Possible, units.FormatCount(g.Valid), units.FormatCount(g.Undecided), units.FormatCount(g.Project))})
+		}
+	}
 	tb.write(t.w, "  ")
 }
 

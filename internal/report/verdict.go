@@ -86,7 +86,7 @@ func Decide(r *Report) {
 			fmtThresholdValue(Threshold{Expr: a.Threshold, Value: a.Value, Unit: a.Unit})))
 	}
 	if failedChecks > 0 {
-		why = append(why, units.FormatCount(failedChecks) + " failed checks")
+		why = append(why, units.FormatCount(failedChecks)+" failed checks")
 	}
 	if n := failedFacts + failedTiming; n > 0 && len(invalid) == 0 {
 		why = append(why, fmt.Sprintf("%d of %d thresholds failed", n, len(r.Thresholds)))

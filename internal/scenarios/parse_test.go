@@ -94,7 +94,7 @@ func TestBadFilesPositions(t *testing.T) {
 			`testdata/bad/thresholds.yaml:7:5: thresholds[2]: "latency.p99 < 250": 250 is not a duration; latency needs one with a unit, e.g. 250ms, 1.5s or 800us`,
 		}},
 		{"fault block: unknown key", "embedded_keys", []string{
-			`testdata/bad/embedded_keys.yaml:5:5: unknown key "latncy" in target.embedded; allowed: routes, latency, errors, rate_limit, stall, reset, close, slow_body, bad (did you mean "latency"?)`,
+			`testdata/bad/embedded_keys.yaml:5:5: unknown key "latncy" in target.embedded; allowed: routes, latency, errors, rate_limit, stall, reset, close, slow_body, bad, accept_invalid (did you mean "latency"?)`,
 		}},
 		{"fault block: a probability above 1", "embedded_keys", []string{
 			`testdata/bad/embedded_keys.yaml:6:19: target.embedded.errors.500: 7.5 is not a probability; use a number from 0 to 1`,
@@ -138,7 +138,7 @@ func TestLoadMissingFile(t *testing.T) {
 func TestGoodFiles(t *testing.T) {
 	files, err := filepath.Glob("testdata/good/*.yaml")
 	require.NoError(t, err)
-	files = append(files, "../../scenarios/smoke.yaml", "../../scenarios/conformance.yaml")
+	files = append(files, "../../scenarios/smoke.yaml", "../../scenarios/conformance.yaml", "../../scenarios/generated.yaml")
 	for _, file := range files {
 		t.Run(file, func(t *testing.T) {
 			data, err := os.ReadFile(file)

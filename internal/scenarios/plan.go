@@ -28,10 +28,22 @@ type PlanConfig struct {
 	// of len(Mix) consecutive requests holds every case once, in an order
 	// drawn from the seed, and the weights do not apply.
 	InTurn bool
+	// GeneratedVariants is how many are pre-rendered for a generated case
+	// (generated_body, generated_path); 0 means DefaultGeneratedVariants.
+	GeneratedVariants int
+	// Contract classifies the requests of generated cases (and writes
+	// their bodies from its request schema); nil means contract.Default().
+	Contract *contract.Contract
 }
 
 // DefaultVariants is how many distinct requests are pre-rendered per case.
 const DefaultVariants = 256
+
+// DefaultGeneratedVariants is how many distinct requests are pre-rendered
+// per generated case: enough that a run of minutes repeats each rarely,
+// drawn once before the run so that sending one costs what a catalogue
+// request costs (BenchmarkPlanGenerated).
+const DefaultGeneratedVariants = 4096
 
 // Plan is the deterministic request plan of a run: request n is always the
 // same for the same seed, whatever the concurrency. Requests are rendered
@@ -42,6 +54,12 @@ type Plan struct {
 	pool    [][]*runner.Request
 	weights []float64
 	inTurn  bool
+
+	// What the requests of generated cases were drawn from, and each one's
+	// draft and own expectation; read-only once NewPlan returns.
+	k        *contract.Contract
+	world    *contract.World
+	variants map[*runner.Request]*contract.Draft
 }
 
 // NewPlan renders the requests of every case of the mix.
@@ -55,7 +73,13 @@ func NewPlan(cfg PlanConfig) (*Plan, error) {
 	if cfg.Variants <= 0 {
 		cfg.Variants = DefaultVariants
 	}
-	p := &Plan{seed: cfg.Seed, inTurn: cfg.InTurn}
+	if cfg.GeneratedVariants <= 0 {
+		cfg.GeneratedVariants = DefaultGeneratedVariants
+	}
+	if cfg.Contract == nil {
+		cfg.Contract = contract.Default()
+	}
+	p := &Plan{seed: cfg.Seed, k: cfg.Contract, inTurn: cfg.InTurn}
 	var total float64
 	for _, m := range cfg.Mix {
 		if m.Weight <= 0 {
@@ -64,6 +88,7 @@ func NewPlan(cfg PlanConfig) (*Plan, error) {
 		total += m.Weight
 	}
 	world := &contract.World{Account: cfg.AccountID, Sessions: cfg.Fixtures.Sessions, Aliases: cfg.Aliases}
+	p.world = world
 	rd := newRenderer(cfg.BaseURL, cfg.Username, cfg.Password)
 	acc := 0.0
 	for i, m := range cfg.Mix {
@@ -74,7 +99,12 @@ func NewPlan(cfg PlanConfig) (*Plan, error) {
 		}
 		p.cum = append(p.cum, cut)
 		p.weights = append(p.weights, m.Weight)
-		reqs, err := render(rd, world, caseRand(cfg.Seed, i), i, m.Case, cfg.Variants)
+		n := cfg.Variants
+		var gen *contract.Generation
+		if m.Case.Generated() {
+			n, gen = cfg.GeneratedVariants, contract.NewGeneration(cfg.Contract)
+		}
+		reqs, err := p.render(rd, caseRand(cfg.Seed, i), i, m.Case, gen, n)
 		if err != nil {
 			return nil, err
 		}
@@ -126,14 +156,25 @@ func gcd(a, b uint64) uint64 {
 
 var _ runner.Source = (*Plan)(nil)
 
-// Sample returns the first request of each case, for `plan`.
+// Sample returns the first request of each case, for `plan`; of a
+// generated case, the first whose body is at most sampleBody bytes, so that
+// the line printed stays readable.
 func (p *Plan) Sample() []*runner.Request {
 	out := make([]*runner.Request, len(p.pool))
 	for i, pool := range p.pool {
 		out[i] = pool[0]
+		for _, r := range pool {
+			if p.variants[r] == nil || len(r.Body) <= sampleBody {
+				out[i] = r
+				break
+			}
+		}
 	}
 	return out
 }
+
+// sampleBody bounds the body of a generated case's sample.
+const sampleBody = 2 << 10
 
 // mix64 is SplitMix64's finaliser: a fast bijective hash of a 64-bit value.
 func mix64(z uint64) uint64 {
@@ -147,17 +188,53 @@ func caseRand(seed uint64, c int) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, mix64(uint64(c)+0x5851f42d4c957f2d)))
 }
 
-// render draws n requests of case c, the c-th of the mix, from r.
-func render(rd *renderer, w *contract.World, r *rand.Rand, idx int, c contract.Case, n int) ([]*runner.Request, error) {
+// render draws n requests of case c, the idx-th of the mix, from r; gen
+// generates those of a generated case, whose drafts the plan keeps.
+func (p *Plan) render(rd *renderer, r *rand.Rand, idx int, c contract.Case, gen *contract.Generation, n int) ([]*runner.Request, error) {
 	out := make([]*runner.Request, n)
 	for i := range out {
-		d, err := c.Draw(contract.NewPick(r, w))
+		pick := contract.NewPick(r, p.world)
+		pick.Gen = gen
+		d, err := c.Draw(pick)
 		if err != nil {
 			return nil, fmt.Errorf("plan: %w", err)
 		}
 		req := rd.request(d)
 		req.Case = idx
 		out[i] = req
+		if d.Gen != nil {
+			if p.variants == nil {
+				p.variants = map[*runner.Request]*contract.Draft{}
+			}
+			p.variants[req] = &d
+		}
 	}
 	return out, nil
+}
+
+// Expectation returns the own expectation of a request of a generated case
+// (what it expects and why, and what was mutated), or nil for any other
+// request. It is safe for concurrent use: the report's Collector calls it
+// for every result of a generated case.
+func (p *Plan) Expectation(req *runner.Request) *contract.Expectation {
+	if d := p.variants[req]; d != nil {
+		return d.Gen
+	}
+	return nil
+}
+
+// WithBody returns req, a request of a generated case, with body instead of
+// its own, and what that request expects under the plan's contract and
+// fixtures (its Mutations left empty); ok is false for a request the plan
+// did not generate. The shrink phase judges its smaller candidates by it.
+func (p *Plan) WithBody(req *runner.Request, body []byte) (*runner.Request, contract.Expectation, bool) {
+	d := p.variants[req]
+	if d == nil {
+		return nil, contract.Expectation{}, false
+	}
+	c := *d
+	c.Body, c.Gen = body, nil
+	out := *req
+	out.Body = body
+	return &out, p.k.Classify(c, p.world), true
 }

@@ -46,7 +46,7 @@ func testPlan(t *testing.T, seed uint64, mix []contract.MixCase) *Plan {
 	t.Helper()
 	p, err := NewPlan(PlanConfig{Seed: seed, BaseURL: "http://127.0.0.1:1/v1", AccountID: "9900000",
 		Username: "u", Password: "p", Aliases: []string{"microphone1", "camera1", "screen1"},
-		Mix: mix, Fixtures: testFixtures()})
+		Mix: mix, Fixtures: testFixtures(), GeneratedVariants: 512})
 	require.NoError(t, err)
 	return p
 }

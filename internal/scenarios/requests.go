@@ -36,10 +36,16 @@ func (rd *renderer) request(d contract.Draft) *runner.Request {
 }
 
 // url returns the operation's URL for the draft's ids, each path segment
-// escaped.
+// escaped, or as the draft encoded it (Draft.Segments).
 func (rd *renderer) url(d contract.Draft) string {
-	return rd.base + "/accounts/" + url.PathEscape(d.Account) + "/sessions/" + url.PathEscape(d.Session) +
-		"/participants/" + url.PathEscape(d.Participant)
+	seg := func(i int, id string) string {
+		if d.Segments[i] != "" {
+			return d.Segments[i]
+		}
+		return url.PathEscape(id)
+	}
+	return rd.base + "/accounts/" + seg(0, d.Account) + "/sessions/" + seg(1, d.Session) +
+		"/participants/" + seg(2, d.Participant)
 }
 
 // header returns the shared headers for credentials auth and Content-Type ct.
