@@ -57,7 +57,8 @@ func runInfos(s *side) []RunInfo {
 
 // notes warns about what makes the comparison less meaningful: runs of
 // different scenarios, seeds or target rates, runs that are not valid
-// measurements or were cut short, and latency the rank test cannot judge.
+// measurements, whose generator was late or that were cut short, and
+// latency the rank test cannot judge.
 func notes(b, c *side, o Options) []string {
 	var out []string
 	all := slices.Concat(b.runs, c.runs)
@@ -88,8 +89,10 @@ func notes(b, c *side, o Options) []string {
 		runs []Run
 	}{{"baseline", b.runs}, {"current", c.runs}} {
 		for _, r := range s.runs {
-			if r.Report.Load.Behind {
+			if l := r.Report.Load; l.Behind {
 				out = append(out, fmt.Sprintf("%s run %s fell behind its schedule: it is not a valid measurement", s.name, r.Path))
+			} else if l.Late > 0 {
+				out = append(out, fmt.Sprintf("%s run %s sent %d requests late: something else had the CPU, and its latency measures that too", s.name, r.Path, l.Late))
 			}
 			if r.Report.Interrupted {
 				out = append(out, fmt.Sprintf("%s run %s was interrupted: its figures cover what ran", s.name, r.Path))
