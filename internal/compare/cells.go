@@ -32,7 +32,7 @@ func cells(d Delta) row {
 
 // figure formats one side's value: "2.52ms [2.50, 2.55]", "0.20% (2 of
 // 1,000)", "3 of 5,000", "200.0/s".
-func figure(d Delta, v float64, n int64, ci *Interval) string {
+func figure(d Delta, v float64, n int64, ci *CI) string {
 	switch d.Unit {
 	case "ms":
 		if ci == nil {
@@ -138,6 +138,7 @@ func sideLine(runs []RunInfo) string {
 // legend explains the marks of the table in a line or two.
 func legend(c *Comparison) string {
 	return fmt.Sprintf("~ no significant change. [a, b] the %g%% confidence interval of a latency quantile; "+
-		"it changed significantly when the two intervals are disjoint and the U test (Mann-Whitney, over the runs' "+
-		"intervals) gives p < %g. A regression is significant and beyond the tolerance.", 100*(1-c.Alpha), c.Alpha)
+		"it changed significantly when the two sides' confidence intervals are disjoint and the U test "+
+		"(Mann-Whitney, over the quantile in each of the runs' intervals) gives p < %g. "+
+		"A regression is significant and beyond the tolerance.", 100*(1-c.Alpha), c.Alpha)
 }

@@ -32,12 +32,12 @@ const (
 	ByTolerance = "tolerance" // no test: the tolerance alone
 )
 
-// Interval is a confidence interval [Lo, Hi] in its Delta's unit. A bound
-// the sample is too small to give is infinite (null in JSON).
-type Interval struct{ Lo, Hi float64 }
+// CI is a confidence interval [Lo, Hi] in its Delta's unit. A bound the
+// sample is too small to give is infinite (null in JSON).
+type CI struct{ Lo, Hi float64 }
 
 // MarshalJSON writes i as [lo, hi], an infinite bound as null.
-func (i Interval) MarshalJSON() ([]byte, error) {
+func (i CI) MarshalJSON() ([]byte, error) {
 	b := func(v float64) any {
 		if math.IsInf(v, 0) || math.IsNaN(v) {
 			return nil
@@ -57,10 +57,10 @@ type Delta struct {
 	Current  float64 `json:"current"`
 	// BaselineN and CurrentN are what a share is of: requests for the
 	// error rate, check verdicts for failed checks.
-	BaselineN  int64     `json:"baseline_n,omitempty"`
-	CurrentN   int64     `json:"current_n,omitempty"`
-	BaselineCI *Interval `json:"baseline_ci,omitempty"`
-	CurrentCI  *Interval `json:"current_ci,omitempty"`
+	BaselineN  int64 `json:"baseline_n,omitempty"`
+	CurrentN   int64 `json:"current_n,omitempty"`
+	BaselineCI *CI   `json:"baseline_ci,omitempty"`
+	CurrentCI  *CI   `json:"current_ci,omitempty"`
 	// Diff is current minus baseline, in Unit (percentage points for "%").
 	// For a count, the baseline is first scaled to the current side's size.
 	Diff float64 `json:"diff"`
@@ -125,13 +125,13 @@ func Compare(base, cur []Run, o Options) (*Comparison, error) {
 		BaselineRuns: runInfos(b), CurrentRuns: runInfos(c), Alpha: o.Alpha}
 	cmp.Notes = notes(b, c, o)
 	for _, q := range o.Quantiles {
-		cmp.add(latency("latency."+Percentile(q), b.latency, c.latency, b.samples(q), c.samples(q), q, o))
+		cmp.add(latency("latency."+percentile(q), b.latency, c.latency, b.samples(q), c.samples(q), q, o))
 	}
 	if o.PerCase {
 		for _, name := range b.caseNames {
 			if ch, ok := c.cases[name]; ok {
 				for _, q := range o.Quantiles {
-					cmp.add(latency("latency{case="+name+"}."+Percentile(q), b.cases[name], ch, nil, nil, q, o))
+					cmp.add(latency("latency{case="+name+"}."+percentile(q), b.cases[name], ch, nil, nil, q, o))
 				}
 			}
 		}
@@ -151,8 +151,8 @@ func (c *Comparison) add(d Delta) {
 	c.Deltas = append(c.Deltas, d)
 }
 
-// Percentile names the quantile q (0..1) as the report does: p50, p99.9.
-func Percentile(q float64) string {
+// percentile names the quantile q (0..1) as the report does: p50, p99.9.
+func percentile(q float64) string {
 	return "p" + strconv.FormatFloat(math.Round(q*1e6)/1e4, 'f', -1, 64)
 }
 
@@ -169,7 +169,7 @@ func latency(metric string, bh, ch *hdr.Histogram, bs, cs []float64, q float64, 
 	}
 	be, ce := quantileCI(bh, q, 1-o.Alpha), quantileCI(ch, q, 1-o.Alpha)
 	d.Baseline, d.Current, d.Diff = be.Value, ce.Value, ce.Value-be.Value
-	d.BaselineCI, d.CurrentCI = &Interval{be.Lo, be.Hi}, &Interval{ce.Lo, ce.Hi}
+	d.BaselineCI, d.CurrentCI = &CI{be.Lo, be.Hi}, &CI{ce.Lo, ce.Hi}
 	d.Significant = disjoint(be, ce)
 	if p, ok := uTest(bs, cs, o.Alpha); ok {
 		d.Test, d.P, d.Samples = ByCIAndU, &p, []int{len(bs), len(cs)}

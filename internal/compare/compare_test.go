@@ -113,14 +113,14 @@ func TestCompareNotes(t *testing.T) {
 	b := synth(t, "b", spec{seed: 1, d: bimodal(0.1), intervals: 5, perSecond: 200})
 	c := synth(t, "c", spec{seed: 2, d: bimodal(0.1), intervals: 5, perSecond: 100})
 	c.Report.Scenario.Name, c.Report.Scenario.Seed, c.Report.Load.Behind = "other", 9, true
-	b.Report.Load.Late = 12
+	b.Report.Load.Late, b.Report.LagMs.P99, b.Report.LatencyMs.P99 = 12, 30, 70
 	cmp, err := Compare([]Run{b}, []Run{c}, Options{})
 	require.NoError(t, err)
 	assert.Equal(t, []string{
 		"different scenarios: synthetic, other",
 		"different seeds: 1, 9",
 		"different target rates: 100.0/s to 200.0/s",
-		"baseline run b sent 12 requests late: something else had the CPU, and its latency measures that too",
+		"baseline run b was disturbed: lag p99 30.0ms of latency p99 70.0ms, 12 requests sent late; something else had the CPU, and its latency measures that too",
 		"current run c fell behind its schedule: it is not a valid measurement",
 	}, cmp.Notes)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wrtcbench/wrtcbench/internal/report"
 	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
@@ -57,7 +58,7 @@ func runInfos(s *side) []RunInfo {
 
 // notes warns about what makes the comparison less meaningful: runs of
 // different scenarios, seeds or target rates, runs that are not valid
-// measurements, whose generator was late or that were cut short, and
+// measurements, that were disturbed or cut short, and
 // latency the rank test cannot judge.
 func notes(b, c *side, o Options) []string {
 	var out []string
@@ -91,8 +92,9 @@ func notes(b, c *side, o Options) []string {
 		for _, r := range s.runs {
 			if l := r.Report.Load; l.Behind {
 				out = append(out, fmt.Sprintf("%s run %s fell behind its schedule: it is not a valid measurement", s.name, r.Path))
-			} else if l.Late > 0 {
-				out = append(out, fmt.Sprintf("%s run %s sent %d requests late: something else had the CPU, and its latency measures that too", s.name, r.Path, l.Late))
+			} else if disturbed(r.Report) {
+				out = append(out, fmt.Sprintf("%s run %s was disturbed: lag p99 %s of latency p99 %s, %d requests sent late; something else had the CPU, and its latency measures that too",
+					s.name, r.Path, fmtMs(r.Report.LagMs.P99), fmtMs(r.Report.LatencyMs.P99), l.Late))
 			}
 			if r.Report.Interrupted {
 				out = append(out, fmt.Sprintf("%s run %s was interrupted: its figures cover what ran", s.name, r.Path))
@@ -107,4 +109,13 @@ func notes(b, c *side, o Options) []string {
 		out = append(out, fmt.Sprintf("%d latency values fell outside the histogram's range when the runs were pooled", n))
 	}
 	return out
+}
+
+// disturbed reports whether r's generator was held up by something else on
+// its machine: its scheduler sent requests late, or more than a tenth of the
+// 99th percentile of latency is the generator's own delay (lag, from the
+// scheduled send to the actual one). Such a run measures the machine as
+// well as the target.
+func disturbed(r *report.Report) bool {
+	return r.Load.Late > 0 || r.LagMs.P99 > r.LatencyMs.P99/10
 }
