@@ -47,6 +47,7 @@ pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
+	rm -rf "$work/wrtcbench" "$work/wrtcbench-old" "$work/old"
 }
 trap cleanup EXIT
 
@@ -104,6 +105,7 @@ run() {
 	# nice execs the command, so $! is the server itself (a function run
 	# in the background would be a subshell, and killing it would leave
 	# the server running).
+	: >"$out/$name.serve"
 	nice -n "$nice_n" "$bin" serve --addr 127.0.0.1:0 --seed "$seed" "$@" >"$out/$name.serve" 2>&1 &
 	local server=$!
 	pids+=("$server")
@@ -126,7 +128,7 @@ run() {
 	fi
 	local rc=0
 	WRTC_TARGET=$url timeout 60 nice -n "$nice_n" "$bin" run "$root/bench/scenarios/compare_flap.yaml" \
-		--out "$out/$name" --no-progress --quiet || rc=$?
+		--out "$out/$name" --force --no-progress --quiet || rc=$?
 	for p in "${loops[@]}" "$server"; do kill "$p" 2>/dev/null || true; done
 	wait "${loops[@]}" "$server" 2>/dev/null || true
 	local late
