@@ -2,7 +2,7 @@
 # compare-flap.sh: does `wrtcbench compare` flap, and does it still see a
 # real regression? (docs/compare.md, "The experiment")
 #
-#   bench/compare-flap.sh [-o DIR] [-r OLD_REV] [-n NICE]
+#   bench/compare-flap.sh [-o DIR] [-r OLD_REV] [-n NICE] [-w SECONDS] [-c]
 #
 # 1. Ten identical runs of bench/scenarios/compare_flap.yaml (5 s at 200/s)
 #    against `wrtcbench serve` with a bimodal latency: 2 ms, plus 38 ms for
@@ -14,26 +14,31 @@
 #    current): every REGRESSION is a false one. Then the regression against
 #    each of the ten: every "no regression" is a miss.
 # With -r, the same comparisons with `compare` built from git revision
-# OLD_REV, in the same run. On a shared machine other work must not be the
-# noise: each run waits (at most -w seconds, default 120) until the CPUs
-# have been less than a quarter busy for two seconds, and -n sets the
-# niceness of every process of the experiment, busy loops included (default
-# -10 as root, else 0). Each run's line says how busy the machine was before
-# it and how many requests its generator sent late (a sign that something
-# else took the CPU). Only 127.0.0.1; each run is cut off after 60 s; two
-# to twenty minutes in all, depending on the machine's other work.
+# OLD_REV, in the same run. With -c, no runs: the comparisons again, on the
+# runs an earlier call left in DIR. The summary also counts the pairs of
+# undisturbed runs alone (compare notes a run whose generator lagged).
+#
+# On a shared machine other work must not be the noise: each run waits (at
+# most -w seconds, default 120) until the CPUs have been less than a quarter
+# busy for two seconds, and -n sets the niceness of every process of the
+# experiment, busy loops included (default -10 as root, else 0). Each run's
+# line says how busy the machine was before it and how many requests its
+# generator sent late. Only 127.0.0.1; each run is cut off after 60 s; two
+# to twenty-five minutes in all, depending on the machine's other work.
 set -euo pipefail
 
 out=""
 old_rev=""
 nice_n=$([ "$(id -u)" = 0 ] && echo -10 || echo 0)
 max_wait=120
-while getopts "o:r:n:w:h" opt; do
+compare_only=""
+while getopts "o:r:n:w:ch" opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	r) old_rev=$OPTARG ;;
 	n) nice_n=$OPTARG ;;
 	w) max_wait=$OPTARG ;;
+	c) compare_only=1 ;;
 	*) sed -n '2,26p' "$0"; exit 2 ;;
 	esac
 done
@@ -136,13 +141,15 @@ run() {
 	printf '%-10s %-6s  exit %d  machine %2d%% busy before  %s requests sent late\n' "$name" "$noisy" "$rc" "$before" "${late:-?}"
 }
 
-echo "runs (niceness $nice_n):"
-for i in $(seq 10); do
-	noisy=quiet
-	[ $((i % 2)) = 0 ] && noisy=noisy
-	run "base$i" "$i" "$noisy" --latency fixed:2ms --tail 0.1:38ms
-done
-run regressed 11 quiet --faults "$out/regression.yaml"
+if [ -z "$compare_only" ]; then
+	echo "runs (niceness $nice_n):"
+	for i in $(seq 10); do
+		noisy=quiet
+		[ $((i % 2)) = 0 ] && noisy=noisy
+		run "base$i" "$i" "$noisy" --latency fixed:2ms --tail 0.1:38ms
+	done
+	run regressed 11 quiet --faults "$out/regression.yaml"
+fi
 
 # verdict BIN BASE CURRENT: the exit code of compare and its first line.
 verdict() {
@@ -151,39 +158,56 @@ verdict() {
 	printf '%d\t%s\n' "$rc" "$(head -1 "$work/compare.out")"
 }
 
+# A run is disturbed when compare notes it (its generator fell behind, sent
+# requests late, or lagged by more than a tenth of latency p99): something
+# other than the experiment had the CPU.
+disturbed=" "
+for r in $(seq 10 | sed 's/^/base/') regressed; do
+	case $("$bin" compare "$out/$r" "$out/$r") in
+	*"was disturbed"* | *"fell behind"*) disturbed="$disturbed$r " ;;
+	esac
+done
+clean() { case "$disturbed" in *" $1 "*) return 1 ;; esac; }
+
 for tool in new old; do
 	b=$bin
 	if [ $tool = old ]; then
 		[ -n "$old" ] || continue
 		b=$old
 	fi
-	false_reg=0 pairs=0 usage=0
+	false_reg=0 pairs=0 usage=0 clean_pairs=0 clean_false=0
 	: >"$out/pairs-$tool.tsv"
 	for i in $(seq 10); do
 		for j in $(seq $((i + 1)) 10); do
 			v=$(verdict "$b" "$out/base$i" "$out/base$j")
 			printf 'base%d\tbase%d\t%s\n' "$i" "$j" "$v" >>"$out/pairs-$tool.tsv"
 			pairs=$((pairs + 1))
+			both_clean=0
+			clean "base$i" && clean "base$j" && both_clean=1 && clean_pairs=$((clean_pairs + 1))
 			case ${v%%$'\t'*} in
-			1) false_reg=$((false_reg + 1)) ;;
+			1) false_reg=$((false_reg + 1)) clean_false=$((clean_false + both_clean)) ;;
 			0) ;;
 			*) usage=$((usage + 1)) ;;
 			esac
 		done
 	done
-	found=0
+	found=0 clean_bases=0 clean_found=0
 	: >"$out/detect-$tool.tsv"
 	for i in $(seq 10); do
 		v=$(verdict "$b" "$out/base$i" "$out/regressed")
 		printf 'base%d\tregressed\t%s\n' "$i" "$v" >>"$out/detect-$tool.tsv"
-		[ "${v%%$'\t'*}" = 1 ] && found=$((found + 1))
+		hit=0
+		[ "${v%%$'\t'*}" = 1 ] && hit=1 && found=$((found + 1))
+		clean "base$i" && clean_bases=$((clean_bases + 1)) && clean_found=$((clean_found + hit))
 	done
 	echo
 	other=""
 	[ "$usage" = 0 ] || other=" ($usage pairs exited neither 0 nor 1)"
 	echo "$tool compare: $false_reg false regressions of $pairs pairs$other; the regression flagged against $found of 10 baselines"
+	echo "  of which between undisturbed runs: $clean_false false of $clean_pairs pairs; flagged against $clean_found of $clean_bases undisturbed baselines"
 	grep -P '^\S+\t\S+\t1\t' "$out/pairs-$tool.tsv" | sed 's/^/  false: /' || true
 	sed 's/^/  /' "$out/detect-$tool.tsv"
 done
 echo
+echo "disturbed runs:${disturbed% }"
 echo "results in $out"

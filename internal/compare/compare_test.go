@@ -121,7 +121,7 @@ func TestCompareNotes(t *testing.T) {
 		"different seeds: 1, 9",
 		"different target rates: 100.0/s to 200.0/s",
 		"baseline run b was disturbed: lag p99 30.0ms of latency p99 70.0ms, 12 requests sent late; something else had the CPU, and its latency measures that too",
-		"current run c fell behind its schedule: it is not a valid measurement",
+		"current run c fell behind its schedule (0 requests late): its latency is not a valid measurement",
 	}, cmp.Notes)
 }
 

@@ -91,7 +91,7 @@ func notes(b, c *side, o Options) []string {
 	}{{"baseline", b.runs}, {"current", c.runs}} {
 		for _, r := range s.runs {
 			if l := r.Report.Load; l.Behind {
-				out = append(out, fmt.Sprintf("%s run %s fell behind its schedule: it is not a valid measurement", s.name, r.Path))
+				out = append(out, fmt.Sprintf("%s run %s fell behind its schedule (%d requests late): its latency is not a valid measurement", s.name, r.Path, l.Late))
 			} else if disturbed(r.Report) {
 				out = append(out, fmt.Sprintf("%s run %s was disturbed: lag p99 %s of latency p99 %s, %d requests sent late; something else had the CPU, and its latency measures that too",
 					s.name, r.Path, fmtMs(r.Report.LagMs.P99), fmtMs(r.Report.LatencyMs.P99), l.Late))
