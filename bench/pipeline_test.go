@@ -5,6 +5,8 @@ package bench
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"strconv"
 	"sync/atomic"
@@ -15,6 +17,7 @@ import (
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/metrics"
 	"github.com/wrtcbench/wrtcbench/internal/report"
 	"github.com/wrtcbench/wrtcbench/internal/runner"
 )
@@ -32,6 +35,9 @@ import (
 // WRTC_BENCH_READS=netpoll waiting for every answer in Go's netpoller rather
 // than reading it at the scheduler's next wake-up), and
 // WRTC_BENCH_ENGINE=nethttp sends with net/http (see runner.Engine).
+// WRTC_BENCH_METRICS=1 wires the live metrics as `run --metrics-addr` does
+// (an Exporter fed by the Collector's folds, served on loopback) and scrapes
+// them once a second while the run goes on.
 func BenchmarkPipeline(b *testing.B) {
 	base := os.Getenv("WRTC_BENCH_TARGET")
 	if base == "" {
@@ -79,6 +85,10 @@ func BenchmarkPipeline(b *testing.B) {
 	}
 	subscribeAll, _ := contract.NewMixCase(contract.SubscribeAll, 1, contract.StatusSet{})
 	col := report.NewCollector([]contract.MixCase{subscribeAll}, contract.Default(), cfg.Workers(), 0)
+	if os.Getenv("WRTC_BENCH_METRICS") == "1" {
+		stopScrape := serveMetrics(b, col)
+		defer stopScrape()
+	}
 	tap := newTap(col, cfg.Workers()+1)
 	cfg.Recorder = tap
 	rn, err := runner.New(cfg)
@@ -152,4 +162,38 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// serveMetrics wires an Exporter to col as `run --metrics-addr` does, serves
+// it on loopback and scrapes it once a second until the returned stop.
+func serveMetrics(b *testing.B, col *report.Collector) (stop func()) {
+	srv, err := metrics.Listen("127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	exp := metrics.NewExporter(metrics.Run{Scenario: "bench", Cases: []string{"subscribe_all"}}, nil)
+	col.Observer, col.OnInterval = exp, exp.Interval
+	srv.Set(exp)
+	done, scraped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(scraped)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if resp, err := http.Get(srv.URL); err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-scraped
+		_ = srv.Close()
+	}
 }

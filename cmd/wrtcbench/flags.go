@@ -125,3 +125,25 @@ func (s *shard) Set(v string) error {
 	s.I, s.N = i, n
 	return nil
 }
+
+// optTime is a time flag in RFC 3339, e.g. 2026-11-28T10:00:00Z: unset
+// until given.
+type optTime struct {
+	t time.Time
+}
+
+func (o *optTime) String() string {
+	if o.t.IsZero() {
+		return ""
+	}
+	return o.t.Format(time.RFC3339Nano)
+}
+
+func (o *optTime) Set(s string) error {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return fmt.Errorf("%q is not a time in RFC 3339, e.g. 2026-11-28T10:00:00Z", s)
+	}
+	o.t = t
+	return nil
+}

@@ -26,6 +26,9 @@ func runnerConfig(s *scenarios.Scenario, o *runOptions, plan *scenarios.Plan) ru
 		Slack:       l.Slack,
 		Source:      plan,
 	}
+	if l.PerCase > 0 {
+		cfg.Requests = uint64(l.PerCase) * uint64(len(s.Mix))
+	}
 	share := 1.0
 	if n := o.shard.N; n > 1 {
 		// Shard i of N sends requests i, i+N, i+2N... of the plan at 1/N of
@@ -38,17 +41,22 @@ func runnerConfig(s *scenarios.Scenario, o *runOptions, plan *scenarios.Plan) ru
 		}
 	}
 	if cfg.Model == runner.Open {
-		if len(l.Stages) > 0 {
-			st := make(runner.Stages, len(l.Stages))
-			for i, g := range l.Stages {
-				st[i] = runner.Stage{Duration: g.Duration, Rate: g.Rate.PerSecond * share}
-			}
-			cfg.Pacer = st
-		} else {
-			cfg.Pacer = runner.Constant{PerSecond: l.Rate.PerSecond * share}
-		}
+		cfg.Pacer = pacer(l, share)
 	}
 	return cfg
+}
+
+// pacer returns the open-model schedule of l at share of its rate: 1 for
+// the whole run, 1/N for one of N shards.
+func pacer(l scenarios.LoadSpec, share float64) runner.Pacer {
+	if len(l.Stages) > 0 {
+		st := make(runner.Stages, len(l.Stages))
+		for i, g := range l.Stages {
+			st[i] = runner.Stage{Duration: g.Duration, Rate: g.Rate.PerSecond * share}
+		}
+		return st
+	}
+	return runner.Constant{PerSecond: l.Rate.PerSecond * share}
 }
 
 // saveEvery is how often a partial report.json is written during a run.
@@ -65,9 +73,7 @@ func saveLoop(ctx context.Context, col *report.Collector, meta func(runner.Summa
 			return
 		case <-t.C:
 			p := rn.Progress()
-			sum := runner.Summary{Start: time.Now().Add(-p.Elapsed), Elapsed: p.Elapsed, Scheduled: p.Scheduled,
-				Sent: p.Sent, Dropped: p.Dropped, MaxInFlightSeen: p.MaxInFlight, ScheduleEnd: p.Elapsed}
-			rep := col.PartialReport(meta(sum))
+			rep := partialReport(col, meta, rn)
 			// Not a verdict yet: a reader must not take a running run for a passed one.
 			rep.Passed, rep.Outcome, rep.Verdict = false, report.OutcomeRunning, "running: partial report"
 			if measured := p.Elapsed - warmup; measured > 0 {

@@ -30,6 +30,14 @@ func reportMeta(s *scenarios.Scenario, o *runOptions, cfg runner.Config, tg *tar
 		Summary: sum, Window: window,
 		Credentials: curl.Credentials{Username: tg.username, Password: tg.password},
 		Phases:      []report.Phase{setup},
+		StartAt:     o.startAt.t,
+	}
+	m.Scenario.Hash = o.hashes[s.File]
+	if o.shard.N > 0 {
+		m.Shard = &report.ShardInfo{Index: int(o.shard.I), Count: int(o.shard.N)}
+		if cfg.Model == runner.Open {
+			m.Shard.RunShape = pacer(s.Load, 1).String()
+		}
 	}
 	if cfg.Model == runner.Open {
 		m.Load.Shape = cfg.Pacer.String()
@@ -42,6 +50,7 @@ func reportMeta(s *scenarios.Scenario, o *runOptions, cfg runner.Config, tg *tar
 	for _, t := range s.Thresholds {
 		m.Thresholds = append(m.Thresholds, t)
 	}
+	m.Budgets, m.RequireEveryCase = s.Checks, s.Coverage.EveryCase()
 	return m
 }
 

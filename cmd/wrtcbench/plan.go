@@ -49,20 +49,27 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		total += m.Weight
 	}
 	plan, err := scenarios.NewPlan(scenarios.PlanConfig{Seed: s.Load.Seed, BaseURL: base, AccountID: account,
-		Username: user, Password: pass, Aliases: s.Fixtures.Aliases, Mix: mix, Fixtures: set})
+		Username: user, Password: pass, Aliases: s.Fixtures.Aliases, Mix: mix, Fixtures: set, InTurn: s.Load.PerCase > 0})
 	if err != nil {
 		return usageError(err)
 	}
 	cfg := runnerConfig(s, &o, plan)
 
 	fmt.Fprintf(stdout, "scenario %s (%s), seed %d\n", s.Name, s.File, s.Load.Seed)
-	fmt.Fprintf(stdout, "target   %s, account %s\n", s.Target.URL, account)
+	fmt.Fprintf(stdout, "target   %s, account %s (from %s)\n", s.Target.URL, account, s.Target.Origin.Account)
+	if !s.Target.IsEmbedded() {
+		fmt.Fprintf(stdout, "         user %q (from %s), password from %s\n", user, s.Target.Origin.Username, s.Target.Origin.Password)
+	}
 	fmt.Fprintln(stdout)
 	if len(s.Fixtures.Static) > 0 {
 		fmt.Fprintf(stdout, "fixtures static: %d sessions given; seat %v\n", len(set.Sessions), s.Seat())
 	} else {
 		fmt.Fprintf(stdout, "fixtures create: %d sessions × %d participants (%d publishers), aliases %v; seat %v, cleanup %v\n",
 			s.Fixtures.Sessions, s.Fixtures.ParticipantsPerSession, s.Fixtures.PublishersPerSession, s.Fixtures.Aliases, s.Seat(), s.Cleanup())
+	}
+	if n := fixtureSpec(s).Calls(); n > 0 {
+		took := time.Duration(float64(n) / s.Fixtures.Rate.PerSecond * float64(time.Second))
+		fmt.Fprintf(stdout, "setup    %d calls at %s, %d at a time: %s at least\n", n, s.Fixtures.Rate, s.Fixtures.Concurrency, took.Round(100*time.Millisecond))
 	}
 	fmt.Fprintln(stdout)
 	fmt.Fprintf(stdout, "load     %s, until %s; warm-up %s", describeLoad(cfg), describeEnd(cfg), cfg.Warmup)

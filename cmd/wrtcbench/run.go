@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
+	"github.com/wrtcbench/wrtcbench/internal/metrics"
 	"github.com/wrtcbench/wrtcbench/internal/progress"
 	"github.com/wrtcbench/wrtcbench/internal/report"
 	"github.com/wrtcbench/wrtcbench/internal/scenarios"
@@ -20,6 +23,7 @@ import (
 // runOptions are the flags of `wrtcbench run`.
 type runOptions struct {
 	target     string
+	account    string
 	out        string
 	rate       optRate
 	duration   optDuration
@@ -33,11 +37,20 @@ type runOptions struct {
 	contract   string
 	// k is the contract responses are judged by: the project's, or --contract's.
 	k *contract.Contract
+
+	startAt       optTime
+	metricsAddr   string
+	metricsLinger time.Duration
+	// hashes holds each scenario file's hash ("sha256:…"), by path.
+	hashes map[string]string
+	// metrics serves the live metrics with --metrics-addr; nil without.
+	metrics *metrics.Server
 }
 
 // flags registers the run flags on fs.
 func (o *runOptions) flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.target, "target", "", "base URL of the API, ending in /v1, or \"embedded\" (overrides target.url)")
+	fs.StringVar(&o.account, "account", "", "account id in every request path (overrides target.account_id; default $WRTC_ACCOUNT_ID for a target that is not embedded)")
 	fs.StringVar(&o.out, "out", "", "result folder (default results/<name>-<UTC time>)")
 	fs.Var(&o.rate, "rate", "arrival rate, e.g. 100/s or 0.5/s (overrides load.rate and load.stages)")
 	fs.Var(&o.duration, "duration", "how long the load lasts, e.g. 30s (overrides load.duration)")
@@ -49,6 +62,9 @@ func (o *runOptions) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.quiet, "quiet", false, "print nothing but errors")
 	fs.BoolVar(&o.force, "force", false, "write into an --out folder that already holds files (a baseline, say), replacing them")
 	fs.StringVar(&o.contract, "contract", "", "judge responses against this OpenAPI document instead of the project's")
+	fs.Var(&o.startAt, "start-at", "set up, then start the schedule at this instant (RFC 3339, e.g. 2026-11-28T10:00:00Z), so that shards start together")
+	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve Prometheus metrics of the run at http://ADDR/metrics, e.g. 127.0.0.1:9464")
+	fs.DurationVar(&o.metricsLinger, "metrics-linger", 0, "after the report is written, keep serving metrics until one scrape has read the final figures, at most this long")
 }
 
 // runRun is `wrtcbench run SCENARIO.yaml... [flags]`: every scenario file,
@@ -73,8 +89,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	var list []*scenarios.Scenario
 	var errs []error
+	o.hashes = map[string]string{}
 	for _, f := range files {
-		s, err := scenarios.Load(f)
+		s, err := o.load(f)
 		if err == nil {
 			err = o.apply(s)
 		}
@@ -89,6 +106,20 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if err := o.checkOut(list); err != nil {
 		return err
+	}
+	if err := o.checkStartAt(len(list), time.Now()); err != nil {
+		return err
+	}
+	if o.metricsAddr != "" {
+		srv, err := metrics.Listen(o.metricsAddr)
+		if err != nil {
+			return usagef("--metrics-addr: %v", err)
+		}
+		defer srv.Close()
+		o.metrics = srv
+		if !o.quiet {
+			fmt.Fprintf(stderr, "wrtcbench run: metrics at %s\n", srv.URL)
+		}
 	}
 	mode := progressMode(stdout, stderr, &o)
 	var worst error
@@ -122,6 +153,22 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 	return worst
+}
+
+// load reads and parses one scenario file, and keeps the hash of its bytes
+// for report.json (scenario.hash): merge tells shards of one scenario by it.
+func (o *runOptions) load(path string) (*scenarios.Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := scenarios.Parse(path, data, os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	o.hashes[path] = "sha256:" + hex.EncodeToString(sum[:])
+	return s, nil
 }
 
 // checkOut refuses, before anything is sent, an --out folder that already
@@ -213,19 +260,25 @@ func (o *runOptions) mix(s *scenarios.Scenario) []contract.MixCase {
 }
 
 // apply puts the command-line overrides on s and checks the result again.
+//
+// The identity of a target that is not embedded comes, for each part, from
+// the first of: the flag (--account), the scenario file, the environment
+// ($WRTC_ACCOUNT_ID, $WRTC_USERNAME, $WRTC_PASSWORD). The embedded reference
+// API's defaults never reach a real target: a scenario written for embedded
+// and aimed elsewhere with --target must be told the account to use.
 func (o *runOptions) apply(s *scenarios.Scenario) error {
+	t := &s.Target
 	if o.target != "" {
-		s.Target.URL = o.target
+		t.URL = o.target
+		if t.Origin.Account == scenarios.EmbeddedDefault && !t.IsEmbedded() {
+			t.AccountID, t.Origin.Account = "", ""
+		}
 	}
-	if !s.Target.IsEmbedded() {
-		// Credentials come from the environment when the file names none,
-		// so that --target can aim any scenario at a real deployment.
-		if s.Target.Username == "" {
-			s.Target.Username = os.Getenv("WRTC_USERNAME")
-		}
-		if s.Target.Password == "" {
-			s.Target.Password = os.Getenv("WRTC_PASSWORD")
-		}
+	if o.account != "" {
+		t.AccountID, t.Origin.Account = o.account, "--account"
+	}
+	if !t.IsEmbedded() {
+		t.FillFromEnv(os.LookupEnv)
 	}
 	if o.rate.set {
 		s.Load.Rate, s.Load.Stages = o.rate.rate, nil

@@ -2,23 +2,22 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
-	"github.com/wrtcbench/wrtcbench/internal/faults"
 	"github.com/wrtcbench/wrtcbench/internal/fixtures"
+	"github.com/wrtcbench/wrtcbench/internal/metrics"
 	"github.com/wrtcbench/wrtcbench/internal/progress"
 	"github.com/wrtcbench/wrtcbench/internal/report"
 	"github.com/wrtcbench/wrtcbench/internal/runner"
 	"github.com/wrtcbench/wrtcbench/internal/scenarios"
 )
-
-// teardownTimeout bounds the cleanup after a run, interrupted or not.
-const teardownTimeout = 30 * time.Second
 
 // scenarioRun is one scenario on its way through setup, load and teardown.
 type scenarioRun struct {
@@ -31,8 +30,10 @@ type scenarioRun struct {
 	tg     *target
 	client *http.Client
 	fx     *fixtures.Client
+	fxStep atomic.Pointer[progress.Step] // the setup or teardown step fx reports to
 	set    *fixtures.Set
 	setup  report.Phase
+	failed *report.Report // the report of a failed setup
 
 	tornDown bool
 }
@@ -52,9 +53,12 @@ func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out 
 	defer tg.close()
 	sr.tg = tg
 	if err := sr.setUp(ctx); err != nil {
+		if sr.failed != nil {
+			done(sr.failed) // a failed setup has a report too
+		}
 		return err
 	}
-	defer sr.tearDown() // a no-op when fire tore down already
+	defer sr.tearDown(ctx) // a no-op when fire tore down already
 	plan, err := sr.plan()
 	if err != nil {
 		return usageError(err)
@@ -73,7 +77,7 @@ func runScenario(ctx context.Context, s *scenarios.Scenario, o *runOptions, out 
 }
 
 // setUp makes the HTTP client, checks that the target answers and sets up
-// the fixtures.
+// the fixtures (fixtures.go).
 func (sr *scenarioRun) setUp(ctx context.Context) error {
 	s, tg := sr.s, sr.tg
 	workers := s.Load.MaxInFlight
@@ -91,25 +95,7 @@ func (sr *scenarioRun) setUp(ctx context.Context) error {
 	if err := preflight(ctx, client, tg.url, s.Target.Timeout); err != nil {
 		return targetError(err)
 	}
-	sr.fx = &fixtures.Client{HTTP: client, BaseURL: tg.url, AccountID: tg.account, Username: tg.username, Password: tg.password}
-	spec := fixtures.Spec{Name: s.Name, Sessions: s.Fixtures.Sessions, ParticipantsPerSession: s.Fixtures.ParticipantsPerSession,
-		PublishersPerSession: s.Fixtures.PublishersPerSession, Seat: s.Seat()}
-	for _, st := range s.Fixtures.Static {
-		spec.Static = append(spec.Static, fixtures.Session{ID: st.Session, Participants: st.Participants, Publishers: st.Publishers})
-	}
-	step := sr.pg.Step(fmt.Sprintf("%s: set up fixtures against %s", s.Name, redactURL(tg.url)))
-	start := time.Now()
-	set, err := sr.fx.Setup(ctx, spec)
-	step.Done(err)
-	sr.setup = report.Phase{Name: "setup", DurationS: time.Since(start).Seconds(), Requests: sr.fx.Calls()}
-	if err != nil {
-		if ctx.Err() != nil {
-			return context.Canceled
-		}
-		return targetError(fmt.Errorf("fixture setup failed: %w", err))
-	}
-	sr.set = set
-	return nil
+	return sr.setUpFixtures(ctx)
 }
 
 // plan renders the requests of the run from the fixtures.
@@ -117,35 +103,8 @@ func (sr *scenarioRun) plan() (*scenarios.Plan, error) {
 	s, tg := sr.s, sr.tg
 	return scenarios.NewPlan(scenarios.PlanConfig{
 		Seed: s.Load.Seed, BaseURL: tg.url, AccountID: tg.account, Username: tg.username, Password: tg.password,
-		Aliases: s.Fixtures.Aliases, Mix: sr.o.mix(s), Fixtures: sr.set,
+		Aliases: s.Fixtures.Aliases, Mix: sr.o.mix(s), Fixtures: sr.set, InTurn: s.Load.PerCase > 0,
 	})
-}
-
-// tearDown deletes the fixtures that setup created, when the scenario asks,
-// once: right after the load, so that its phase is in the report, or on the
-// way out when the run failed before that. The embedded server's faults are
-// switched off first: teardown is not measured.
-func (sr *scenarioRun) tearDown() report.Phase {
-	ph := report.Phase{Name: "teardown"}
-	s := sr.s
-	if sr.tornDown || sr.set == nil || !s.Cleanup() || s.Fixtures.Mode == "static" {
-		return ph
-	}
-	sr.tornDown = true
-	if sr.tg.embedded != nil {
-		_ = sr.tg.embedded.SetFaults(faults.Faults{}) // cannot fail: no faults
-	}
-	step := sr.pg.Step(s.Name + ": tear down fixtures")
-	start, calls := time.Now(), sr.fx.Calls()
-	ctx, cancel := context.WithTimeout(context.Background(), teardownTimeout)
-	defer cancel()
-	err := sr.fx.Teardown(ctx, sr.set)
-	step.Done(err)
-	if err != nil {
-		ph.Error = err.Error()
-	}
-	ph.DurationS, ph.Requests = time.Since(start).Seconds(), sr.fx.Calls()-calls
-	return ph
 }
 
 // fire runs the measured phase, tears down and writes the result folder.
@@ -172,8 +131,17 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 		return nil, err
 	}
 	defer hlog.Close()
-	if hw, err := report.NewHlogWriter(hlog, s.Name, time.Now()); err == nil {
+	start := o.startAt.t
+	if start.IsZero() {
+		start = time.Now()
+	}
+	if hw, err := report.NewHlogWriter(hlog, s.Name, start); err == nil {
 		col.OnInterval = func(iv report.Interval) { _ = hw.Interval(iv) } // best effort: the final write reports errors
+	}
+	exp := sr.exporter(col, rn, start)
+	// Everything is ready: with --start-at, the schedule starts at its instant.
+	if err := sr.waitStart(ctx); err != nil {
+		return nil, err
 	}
 	colCtx, stopCol := context.WithCancel(context.Background())
 	colDone := make(chan struct{})
@@ -187,20 +155,41 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 		defer close(saverDone)
 		saveLoop(colCtx, col, meta, rn, cfg.Warmup, out)
 	}()
+	// An abort_on_fail threshold that fails stops the run through its own
+	// context: the run ends, tears down and reports as usual, but aborted,
+	// not interrupted.
+	runCtx, stopRun := context.WithCancelCause(ctx)
+	defer stopRun(nil)
+	abortDone := make(chan struct{})
+	go func() {
+		defer close(abortDone)
+		abortWatch(colCtx, s.Thresholds, o.interval, cfg.Warmup, func() time.Duration { return rn.Progress().Elapsed },
+			func() *report.Report { return partialReport(col, meta, rn) }, stopRun)
+	}()
 	bar := sr.pg.Scenario(fmt.Sprintf("%s: %s for %s → %s", s.Name, describeLoad(cfg), describeEnd(cfg), out),
 		cfg.Duration, snapshot(cfg, rn, col))
-	sum, err := rn.Run(ctx)
+	sum, err := rn.Run(runCtx)
 	bar.Done()
 	stopCol()
 	<-colDone
 	<-saverDone
+	<-abortDone
 	if err != nil {
 		return nil, err
+	}
+	var aborted *errAborted
+	if errors.As(context.Cause(runCtx), &aborted) && ctx.Err() == nil {
+		sum.Interrupted = false // stopped by a threshold, not by the user
+	} else {
+		aborted = nil
 	}
 	col.Finish()
 	_ = hlog.Close() // WriteFolder replaces it with the whole log
 	m := meta(sum)
-	m.Phases = append(m.Phases, sr.tearDown())
+	if aborted != nil {
+		m.Aborted = &aborted.Abort
+	}
+	m.Phases = append(m.Phases, sr.tearDown(ctx))
 	sr.pg.Wait() // the bars are drawn before the summary is printed
 	rep := col.Report(m)
 	if err := report.WriteFolder(out, rep); err != nil {
@@ -212,5 +201,31 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 		}
 		fmt.Fprintf(sr.stdout, "\nresults: %s\n", out)
 	}
+	if exp != nil {
+		exp.Finish()
+		o.metrics.Linger(ctx, exp, o.metricsLinger)
+	}
 	return rep, nil
+}
+
+// exporter makes the live metrics of this run and shows them on the
+// --metrics-addr server, fed by the collector's folds: nil without the flag.
+func (sr *scenarioRun) exporter(col *report.Collector, rn *runner.Runner, start time.Time) *metrics.Exporter {
+	if sr.o.metrics == nil {
+		return nil
+	}
+	run := metrics.Run{Scenario: sr.s.Name, Shard: sr.o.shard.String(), Seed: sr.s.Load.Seed,
+		Hash: sr.o.hashes[sr.s.File], Start: start}
+	for _, c := range sr.o.mix(sr.s) {
+		run.Cases = append(run.Cases, c.Name())
+	}
+	exp := metrics.NewExporter(run, rn.Progress)
+	col.Observer = exp
+	if prev := col.OnInterval; prev != nil {
+		col.OnInterval = func(iv report.Interval) { prev(iv); exp.Interval(iv) }
+	} else {
+		col.OnInterval = exp.Interval
+	}
+	sr.o.metrics.Set(exp)
+	return exp
 }

@@ -20,8 +20,14 @@ import (
 // not change what they see, so they are removed from the test process; a test
 // of how the command reads them sets them itself (t.Setenv, or env in a
 // script).
+//
+// A script's command runs this binary again, named wrtcbench: that process
+// keeps the environment the script gave it (env WRTC_PASSWORD=...).
 func TestMain(m *testing.M) {
 	for _, kv := range os.Environ() {
+		if filepath.Base(os.Args[0]) == "wrtcbench" {
+			break
+		}
 		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "WRTC_") && !strings.HasPrefix(name, "WRTC_ARTIFACTS") {
 			os.Unsetenv(name)
 		}
@@ -42,6 +48,14 @@ func TestScripts(t *testing.T) {
 			"reportcheck": cmdReportCheck,
 			"wrtc":        cmdWrtc,
 			"waitfor":     cmdWaitFor,
+			"envfile":     cmdEnvFile,
+			"serve":       cmdServe,
+			"mock":        cmdMock,
+			"freeport":    cmdFreePort,
+			"startat":     cmdStartAt,
+			"waitlisten":  cmdWaitListen,
+			"shardscheck": cmdShardsCheck,
+			"scrape":      cmdScrape,
 		},
 		Setup: func(env *testscript.Env) error {
 			repo, err := filepath.Abs("../..")
@@ -72,6 +86,15 @@ func cmdWrtc(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
+// cmdEnvFile sets an environment variable to a file's contents, trimmed:
+// `envfile NAME FILE`, e.g. the URL that `serve --url-file` wrote.
+func cmdEnvFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: envfile NAME FILE")
+	}
+	ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile(args[1])))
+}
+
 // cmdWaitFor waits until a file exists: `waitfor FILE [SECONDS]` (default 20).
 func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
@@ -93,10 +116,10 @@ func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
 
 // cmdReportCheck checks the invariants of a report.json every run must keep:
 // `reportcheck FILE [field=value...]`. Fields are dotted paths into the
-// report, compared as JSON text.
+// report, compared as JSON text; `field>N` and `field>=N` compare a number.
 func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 1 {
-		ts.Fatalf("usage: reportcheck FILE [path=value...]")
+		ts.Fatalf("usage: reportcheck FILE [path=JSON | path>NUMBER | path>=NUMBER | path<NUMBER | path<=NUMBER ...]")
 	}
 	var rep map[string]any
 	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &rep))
@@ -127,9 +150,9 @@ func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 		fails = append(fails, "scheduled != sent + dropped")
 	}
 	for _, kv := range args[1:] {
-		path, want, ok := cut(kv)
+		path, op, want, ok := cut(kv)
 		if !ok {
-			ts.Fatalf("bad field %q", kv)
+			ts.Fatalf("bad field %q: write path=JSON, or path OP NUMBER with OP one of > >= < <=", kv)
 		}
 		var v any = rep
 		for _, p := range splitPath(path) {
@@ -146,7 +169,17 @@ func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 				ts.Fatalf("%s: cannot index %T", path, v)
 			}
 		}
-		got, _ := json.Marshal(v)
+		got := marshalPlain(v)
+		if op != "=" {
+			n, isNum := v.(float64)
+			bound, err := strconv.ParseFloat(want, 64)
+			ts.Check(err)
+			held := map[string]bool{">": n > bound, ">=": n >= bound, "<": n < bound, "<=": n <= bound}[op]
+			if !isNum || !held {
+				fails = append(fails, fmt.Sprintf("%s is %s, want %s %s", path, got, op, want))
+			}
+			continue
+		}
 		if string(got) != want {
 			fails = append(fails, fmt.Sprintf("%s is %s, want %s", path, got, want))
 		}
@@ -159,13 +192,29 @@ func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-func cut(s string) (string, string, bool) {
+// marshalPlain is json.Marshal without HTML escaping, so that "<" reads as itself.
+func marshalPlain(v any) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// cut splits path=value, or a comparison path>value, path>=value,
+// path<value or path<=value.
+func cut(s string) (path, op, value string, ok bool) {
 	for i := range s {
-		if s[i] == '=' {
-			return s[:i], s[i+1:], true
+		switch {
+		case strings.HasPrefix(s[i:], ">="), strings.HasPrefix(s[i:], "<="):
+			return s[:i], s[i : i+2], s[i+2:], true
+		case s[i] == '>', s[i] == '<':
+			return s[:i], s[i : i+1], s[i+1:], true
+		case s[i] == '=':
+			return s[:i], "=", s[i+1:], true
 		}
 	}
-	return "", "", false
+	return "", "", "", false
 }
 
 func splitPath(p string) []string {

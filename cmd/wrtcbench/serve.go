@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,7 +28,9 @@ type serveOptions struct {
 	caOut                             string
 	maxSeats                          int
 	faultsFile                        string
+	urlFile                           string
 	faults                            faults.Faults
+	statsOut                          string
 }
 
 // runServe is `wrtcbench serve`: the reference API on a socket until ctx is
@@ -54,6 +57,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "wrtcbench serve: the certificate is self-signed; pass --ca-out FILE to let clients trust it")
 	}
 	fmt.Fprintf(stdout, "wrtcbench serve: listening on %s (account %s, user %s)\n", run.URL, opts.account, opts.username)
+	if opts.urlFile != "" {
+		// Written whole, then renamed: a script waiting for the file never reads half a URL.
+		tmp := opts.urlFile + ".tmp"
+		if err := os.WriteFile(tmp, []byte(run.URL+"\n"), 0o644); err != nil {
+			return errors.Join(err, run.Close())
+		}
+		if err := os.Rename(tmp, opts.urlFile); err != nil {
+			return errors.Join(err, run.Close())
+		}
+	}
 	select {
 	case <-ctx.Done():
 	case <-run.Done():
@@ -61,7 +74,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := run.Close(); err != nil {
 		return fmt.Errorf("serving: %w", err)
 	}
+	if opts.statsOut != "" {
+		return writeServeStats(opts.statsOut, run.Server.Stats())
+	}
 	return nil
+}
+
+// serveStats is the file `serve --stats-out` writes when it stops: what the
+// server answered, counted on its side, to hold a run's report against.
+type serveStats struct {
+	Requests       uint64                         `json:"requests"`
+	Status         map[int]uint64                 `json:"status"`
+	AddParticipant map[int]uint64                 `json:"add_participant"` // Add Participant to Session answers, setup's seating included
+	Faults         map[refserver.FaultKind]uint64 `json:"faults"`
+}
+
+// writeServeStats writes st to path as JSON.
+func writeServeStats(path string, st refserver.Stats) error {
+	data, err := json.MarshalIndent(serveStats{Requests: st.Requests, Status: st.Status,
+		AddParticipant: st.AddParticipant, Faults: st.Faults}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
 // parseServeFlags reads the command line. Bad flags are usage errors; -h is
@@ -77,7 +112,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, error) {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&o.addr, "addr", defaultServeAddr, "listen `address` (port 0: any free port)")
-	fs.StringVar(&o.account, "account", refserver.DefaultAccount, "account `id` the server serves")
+	fs.StringVar(&o.account, "account", "", "account `id` the server serves (default $WRTC_ACCOUNT_ID, else "+refserver.DefaultAccount+")")
 	fs.StringVar(&o.username, "username", "", "Basic-auth user `name` (default $WRTC_USERNAME, else "+refserver.DefaultUsername+")")
 	fs.StringVar(&o.password, "password", "", "Basic-auth `password` (default $WRTC_PASSWORD, else the built-in default)")
 	fs.Int64Var(&o.seed, "seed", 0, "`seed` of every random fault")
@@ -85,6 +120,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, error) {
 	fs.StringVar(&o.caOut, "ca-out", "", "with --tls, write the certificate to `FILE` for clients to trust")
 	fs.IntVar(&o.maxSeats, "max-participants", refserver.DefaultMaxParticipantsPerSession, "participants per session `limit`")
 	fs.StringVar(&o.faultsFile, "faults", "", "read faults from a YAML `FILE` (instead of the fault flags)")
+	fs.StringVar(&o.urlFile, "url-file", "", "once listening, write the base URL (ending in /v1) to `FILE`, for scripts that start the server on port 0")
+	fs.StringVar(&o.statsOut, "stats-out", "", "when stopped, write the server's own counts (requests, statuses) to `FILE` as JSON")
 	flt.register(fs, &o.faults)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -107,6 +144,12 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, error) {
 			return o, usageError(err) // each line names file:line:column
 		}
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if given["account"] && o.account == "" {
+		return o, usagef("--account: empty; give the account id the server serves")
+	}
+	o.account = firstSet(o.account, os.Getenv("WRTC_ACCOUNT_ID"), refserver.DefaultAccount)
 	o.username = firstSet(o.username, os.Getenv("WRTC_USERNAME"), refserver.DefaultUsername)
 	o.password = firstSet(o.password, os.Getenv("WRTC_PASSWORD"), refserver.DefaultPassword)
 	return o, nil

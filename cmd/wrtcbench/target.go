@@ -18,6 +18,7 @@ import (
 // target is a resolved target: where to send, as whom, and what to stop after.
 type target struct {
 	url, account, username, password string
+	origin                           scenarios.Origin // where account, username and password came from
 	close                            func()
 	// embedded is the in-process reference API, when there is one, and
 	// faults what it injects during the measured phase only: setup and
@@ -30,7 +31,7 @@ type target struct {
 // it, and reads the credentials.
 func resolveTarget(s *scenarios.Scenario) (*target, error) {
 	t := &target{url: s.Target.URL, account: s.Target.AccountID, username: s.Target.Username,
-		password: s.Target.Password, close: func() {}}
+		password: s.Target.Password, origin: s.Target.Origin, close: func() {}}
 	if !s.Target.IsEmbedded() {
 		return t, nil
 	}
@@ -39,10 +40,11 @@ func resolveTarget(s *scenarios.Scenario) (*target, error) {
 		t.faults = *f // decoded and checked with the rest of the file
 	}
 	if t.account == "" {
-		t.account = refserver.DefaultAccount
+		t.account, t.origin.Account = refserver.DefaultAccount, scenarios.EmbeddedDefault
 	}
 	if t.username == "" && t.password == "" {
 		t.username, t.password = refserver.DefaultUsername, refserver.DefaultPassword
+		t.origin.Username, t.origin.Password = scenarios.EmbeddedDefault, scenarios.EmbeddedDefault
 	}
 	cfg.Accounts = []refserver.Account{{ID: t.account, Username: t.username, Password: t.password}}
 	// The server outlives an interrupt: teardown still needs it.

@@ -205,6 +205,14 @@ func buildSubscribeAll(p *Pick) (Draft, error) { return p.Draft(p.all(nil)), nil
 
 func buildAliasSubset(p *Pick) (Draft, error) { return p.Draft(p.all(p.aliasSubset)), nil }
 
+func buildEmptyAliases(p *Pick) (Draft, error) {
+	subs := []map[string]any{}
+	for _, id := range p.Others() {
+		subs = append(subs, map[string]any{"participantId": id, "streamAliases": []string{}})
+	}
+	return p.Draft(map[string]any{"sessionId": p.Session().ID, "participants": subs}), nil
+}
+
 func buildNoBody(p *Pick) (Draft, error) {
 	d := p.Draft(nil)
 	d.ContentType = ""

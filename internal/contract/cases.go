@@ -74,6 +74,7 @@ const (
 	SubscribeSession          = "subscribe_session"
 	SubscribeAll              = "subscribe_all"
 	AliasSubset               = "alias_subset"
+	EmptyAliases              = "empty_aliases"
 	NoBody                    = "no_body"
 	EmptyParticipants         = "empty_participants"
 	MalformedJSON             = "malformed_json"
@@ -112,6 +113,9 @@ var catalogue = []Case{
 	{Name: AliasSubset, Summary: "body names publishers, each with a non-empty subset of the aliases",
 		Expect: NewStatusSet(204), Source: Published, Basis: basisSuccess,
 		Needs: Needs{OtherPublisher: true, Aliases: true}, Build: buildAliasSubset},
+	{Name: EmptyAliases, Summary: "body names publishers, each with streamAliases [] (all their aliases)",
+		Expect: NewStatusSet(204), Source: Published, Basis: basisSuccess + "; an empty streamAliases subscribes to every alias",
+		Needs: Needs{OtherPublisher: true}, Build: buildEmptyAliases},
 	{Name: NoBody, Summary: "no body: add without subscriptions",
 		Expect: NewStatusSet(204), Source: Published, Basis: basisSuccess + "; the body is optional", Build: buildNoBody},
 	{Name: EmptyParticipants, Summary: `{"sessionId": S, "participants": []}`,

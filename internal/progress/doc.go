@@ -3,9 +3,10 @@
 // seconds in a CI log, or nothing at all.
 //
 // It owns the display only. It reads the figures it shows from a Snapshot
-// function that the caller passes in and that the package polls; it never
-// computes a figure itself, and it writes no credential because it is given
-// none. Its numbers are written by package units' formatters, like the
-// report's. Every goroutine it starts stops in Close (or Wait), which callers
+// function that the caller passes in and that the package polls, and a
+// step's status from its owner (Step.SetStatus); it never computes a figure
+// itself, and it writes no credential because it is given none. Its numbers
+// are written by package units' formatters, like the report's. Every
+// goroutine it starts stops in Close (or Wait), which callers
 // defer.
 package progress

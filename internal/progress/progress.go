@@ -84,6 +84,7 @@ type Progress struct {
 
 	mu      sync.Mutex
 	bars    []*Bar
+	steps   []*Step
 	pending sync.WaitGroup // bars and steps not yet Done
 	closed  bool
 }
@@ -138,11 +139,15 @@ func (p *Progress) poll(every time.Duration) {
 	}()
 }
 
-// tick polls every running scenario once.
+// tick polls every running scenario and step once.
 func (p *Progress) tick() {
 	p.mu.Lock()
 	bars := append([]*Bar(nil), p.bars...)
+	steps := append([]*Step(nil), p.steps...)
 	p.mu.Unlock()
+	for _, s := range steps {
+		s.refresh()
+	}
 	for _, b := range bars {
 		b.refresh()
 	}
@@ -192,6 +197,25 @@ func (p *Progress) remove(b *Bar) {
 	for i, x := range p.bars {
 		if x == b {
 			p.bars = append(p.bars[:i], p.bars[i+1:]...)
+			return
+		}
+	}
+}
+
+// addStep registers a running step.
+func (p *Progress) addStep(s *Step) {
+	p.mu.Lock()
+	p.steps = append(p.steps, s)
+	p.mu.Unlock()
+}
+
+// removeStep unregisters a step that is done.
+func (p *Progress) removeStep(s *Step) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, x := range p.steps {
+		if x == s {
+			p.steps = append(p.steps[:i], p.steps[i+1:]...)
 			return
 		}
 	}

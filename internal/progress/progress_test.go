@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // fakeRun returns a snapshot function for a 30 s run at 100/s whose figures
@@ -60,6 +62,45 @@ func TestLinesMode(t *testing.T) {
 	})
 }
 
+// TestStepStatus: a step's status is printed every line interval while it
+// changes, never after the step's last line, which repeats it.
+func TestStepStatus(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var buf bytes.Buffer
+		p := New(&buf, Lines)
+		st := p.Step("setup")
+		time.Sleep(500 * time.Millisecond) // half-way between the ticks
+		for i := range 25 {
+			st.SetStatus(units.FormatCount(int64(40*(i+1))) + "/1,025 calls")
+			if i < 19 {
+				time.Sleep(time.Second)
+			}
+		}
+		time.Sleep(5500 * time.Millisecond)
+		st.Done(nil)
+		time.Sleep(10 * time.Second)
+		failing := p.Step("teardown")
+		failing.SetStatus("3/10 calls")
+		failing.Done(errors.New("could not delete 7 of 10"))
+		p.Wait()
+		want := strings.Join([]string{
+			"setup ...",
+			"setup: 400/1,025 calls",   // at 10 s
+			"setup: 1,000/1,025 calls", // at 20 s: only the latest of the statuses set since
+			"setup: ✓ done in 25s (1,000/1,025 calls)",
+			"teardown ...",
+			"teardown: ✗ failed after 0s (3/10 calls): could not delete 7 of 10",
+			"",
+		}, "\n")
+		if got := buf.String(); got != want {
+			t.Errorf("lines:\n%s\nwant:\n%s", got, want)
+		}
+		if got := st.Status(); got != "1,000/1,025 calls" {
+			t.Errorf("Status() = %q", got)
+		}
+	})
+}
+
 func TestLinesIntervalOption(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var buf bytes.Buffer
@@ -82,6 +123,7 @@ func TestBarsMode(t *testing.T) {
 		var buf bytes.Buffer
 		p := NewWith(&buf, Bars, Options{Width: 100})
 		st := p.Step("setup")
+		st.SetStatus("12/27 calls, 2 retried")
 		time.Sleep(500 * time.Millisecond)
 		st.Done(nil)
 		a := p.Scenario("smoke-a", 10*time.Second, fakeRun(10*time.Second))
@@ -92,7 +134,7 @@ func TestBarsMode(t *testing.T) {
 		c.Done() // twice is fine
 		p.Wait()
 		out := buf.String()
-		for _, want := range []string{"smoke-a", "smoke-b", "setup", "p99 12.0ms", "inflight 3"} {
+		for _, want := range []string{"smoke-a", "smoke-b", "setup", "12/27 calls, 2 retried", "p99 12.0ms", "inflight 3"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("bars output lacks %q:\n%s", want, out)
 			}

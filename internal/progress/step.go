@@ -10,14 +10,18 @@ import (
 )
 
 // Step is a phase outside the measured load, such as fixture setup or
-// teardown, shown on its own line. Done ends it.
+// teardown, shown on its own line with the status its owner gives it.
+// Done ends it.
 type Step struct {
-	p      *Progress
-	name   string
-	start  time.Time
-	bar    *mpb.Bar // Bars mode only
-	result atomic.Pointer[string]
-	once   sync.Once
+	p       *Progress
+	name    string
+	start   time.Time
+	bar     *mpb.Bar // Bars mode only
+	status  atomic.Pointer[string]
+	result  atomic.Pointer[string]
+	once    sync.Once
+	mu      sync.Mutex // orders the Lines-mode status lines before the last line
+	printed string     // Lines mode: the status last printed
 }
 
 // Step starts showing a named step, e.g. "setup: 4 sessions, 40 participants".
@@ -37,13 +41,39 @@ func (p *Progress) Step(name string) *Step {
 				if r := s.result.Load(); r != nil {
 					return *r
 				}
-				return ""
+				return s.Status()
 			})),
 		)
 	case Lines:
 		p.println(name + " ...")
 	}
+	p.addStep(s)
 	return s
+}
+
+// SetStatus sets what the step shows while it runs, e.g. "312/525 calls,
+// 4 retried", and what its last line repeats when it is done. It is safe to
+// call from any goroutine, as often as wanted: Bars mode shows the latest
+// at each refresh, Lines mode prints it every line interval when it changed.
+func (s *Step) SetStatus(status string) { s.status.Store(&status) }
+
+// Status returns the status last set, or "".
+func (s *Step) Status() string {
+	if st := s.status.Load(); st != nil {
+		return *st
+	}
+	return ""
+}
+
+// refresh prints the status in Lines mode when it changed since the last
+// print. Only the poller calls it.
+func (s *Step) refresh() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st := s.Status(); s.p.mode == Lines && s.result.Load() == nil && st != "" && st != s.printed {
+		s.printed = st
+		s.p.println(s.name + ": " + st)
+	}
 }
 
 // Done ends the step: passed when err is nil, else failed with err's message.
@@ -51,14 +81,21 @@ func (p *Progress) Step(name string) *Step {
 func (s *Step) Done(err error) {
 	s.once.Do(func() {
 		defer s.p.pending.Done()
+		s.p.removeStep(s)
 		if s.p.isClosed() {
 			return
 		}
 		took := time.Since(s.start)
-		msg := "✓ done in " + fmtElapsed(took)
-		if err != nil {
-			msg = "✗ failed after " + fmtElapsed(took) + ": " + err.Error()
+		status := ""
+		if st := s.Status(); st != "" {
+			status = " (" + st + ")"
 		}
+		msg := "✓ done in " + fmtElapsed(took) + status
+		if err != nil {
+			msg = "✗ failed after " + fmtElapsed(took) + status + ": " + err.Error()
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		s.result.Store(&msg)
 		switch s.p.mode {
 		case Bars:

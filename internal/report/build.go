@@ -23,7 +23,19 @@ type Meta struct {
 	TargetRate  float64       // the schedule's mean rate over Window, requests per second
 	Credentials curl.Credentials
 	Thresholds  []Gate
-	Phases      []Phase
+	// Budgets are the checks' error budgets, by check name.
+	Budgets map[string]Budget
+	// RequireEveryCase fails a run in which a case of the mix got no
+	// response (Coverage.CasesWithoutResponse).
+	RequireEveryCase bool
+	// Aborted says which abort_on_fail threshold stopped the run, if one did.
+	Aborted *Abort
+	Phases  []Phase
+	// StartAt, when set, is the instant the run was told to start at
+	// (run --start-at): the report's Started, common to every shard.
+	StartAt time.Time
+	// Shard identifies the shard of a distributed run; nil for a whole run.
+	Shard *ShardInfo
 }
 
 // Report builds the report of everything recorded so far. Call Finish first.
@@ -42,7 +54,7 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 	r := &Report{
 		Format: Format, Tool: m.Tool, Scenario: m.Scenario, Target: m.Target, Contract: m.Contract,
 		Started: m.Summary.Start.UTC().Truncate(time.Millisecond), DurationS: m.Summary.Elapsed.Seconds(),
-		Interrupted: m.Summary.Interrupted, Load: m.Load, Phases: m.Phases,
+		Interrupted: m.Summary.Interrupted, Aborted: m.Aborted, Load: m.Load, Phases: m.Phases,
 		Requests: Requests{
 			Scheduled: a.sent + a.dropped, Sent: a.sent, Completed: a.completed, Dropped: a.dropped,
 			TransportErrors: a.sent - a.completed, Canceled: a.errs[runner.ErrCanceled], Failed: a.failed, Warmup: a.warmup,
@@ -52,6 +64,11 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 		Checks: map[string]Counts{}, Violations: []Violation{}, Thresholds: []Threshold{},
 		Intervals: slices.Clone(a.intervals),
 	}
+	if !m.StartAt.IsZero() {
+		r.Started = m.StartAt.UTC().Truncate(time.Millisecond)
+		r.StartDelayMs = ms(m.Summary.Start.Sub(m.StartAt))
+	}
+	r.Shard = m.Shard
 	if partial {
 		for i := range r.Intervals {
 			r.Intervals[i].Histogram = ""
@@ -87,7 +104,12 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 	for _, k := range keys {
 		r.Violations = append(r.Violations, c.violation(k, a.violations[k], m.Credentials))
 	}
-	r.Coverage = coverageOf(r, c.contract.Documented.Codes())
+	for name, b := range m.Budgets {
+		n := r.Checks[name]
+		n.Budget = &b
+		r.Checks[name] = n
+	}
+	r.Coverage = coverageOf(r, c.contract.Documented.Codes(), m.RequireEveryCase)
 	for _, g := range m.Thresholds {
 		r.Thresholds = append(r.Thresholds, g.Evaluate(r))
 	}
@@ -150,11 +172,12 @@ func (c *Collector) violation(k vkey, v *violationAgg, cred curl.Credentials) Vi
 }
 
 // coverageOf lists, from r's own figures, the statuses seen, the documented
-// statuses never seen, the catalogue cases the mix left out and the cases of
-// the mix that never got an expected status. Both a run's report and a
-// merged one are judged by it.
-func coverageOf(r *Report, documented []int) Coverage {
-	cov := Coverage{StatusesSeen: []int{}, StatusesUnseen: []int{}, CasesNotRun: []string{}, CasesNeverReached: []string{}}
+// statuses never seen, the catalogue cases the mix left out, the cases of the
+// mix that got no response and those that never got an expected status.
+// Both a run's report and a merged one are judged by it.
+func coverageOf(r *Report, documented []int, requireEveryCase bool) Coverage {
+	cov := Coverage{StatusesSeen: []int{}, StatusesUnseen: []int{}, CasesNotRun: []string{}, CasesNeverReached: []string{},
+		CasesWithoutResponse: []string{}, RequireEveryCase: requireEveryCase}
 	for s := range r.Status {
 		if code, err := strconv.Atoi(s); err == nil {
 			cov.StatusesSeen = append(cov.StatusesSeen, code)
@@ -169,6 +192,9 @@ func coverageOf(r *Report, documented []int) Coverage {
 	inMix := map[string]bool{}
 	for _, c := range r.Cases {
 		inMix[c.Name] = true
+		if c.Completed == 0 {
+			cov.CasesWithoutResponse = append(cov.CasesWithoutResponse, c.Name)
+		}
 		reached := false
 		for code, n := range c.Status {
 			s, err := strconv.Atoi(code)

@@ -41,6 +41,10 @@ type Collector struct {
 	// on the aggregating goroutine, outside the lock.
 	OnInterval func(Interval)
 
+	// Observer, when set before Run, sees every folded result (Observer).
+	Observer Observer
+	obs      []Observation // the batch handed to Observer, reused
+
 	mu    sync.Mutex // guards agg and start
 	agg   *aggregate
 	start time.Time // when Run began: the origin of the intervals
@@ -203,9 +207,16 @@ func (c *Collector) fold() Interval {
 		s.mu.Unlock()
 		for i := range recs {
 			c.agg.add(&recs[i])
+			if c.Observer != nil {
+				c.obs = append(c.obs, recs[i].observation())
+			}
 		}
 		clear(recs) // drop the example pointers
 		c.agg.spare = recs
+	}
+	if len(c.obs) > 0 {
+		c.Observer.Observe(c.obs)
+		c.obs = c.obs[:0]
 	}
 	if c.start.IsZero() {
 		c.start = time.Now()

@@ -1,49 +1,71 @@
 package report
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"slices"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 )
 
+// MergeOptions tunes Merge.
+type MergeOptions struct {
+	// Names names the reports in error messages, e.g. their folders;
+	// report i is "report i+1" when Names has no entry for it.
+	Names []string
+	// AllowPartial merges the shards given when some of the run's are
+	// missing, instead of refusing; Merged.Missing lists the missing ones.
+	AllowPartial bool
+}
+
 // Merge combines the reports of the shards of one distributed run into one.
+// It refuses (with an error that names the reports) anything that is not the
+// shards of one run, each once: reports of different scenarios (name, file
+// hash, whole-run load shape), seeds or shard counts, a whole run mixed with
+// shards, the same shard twice, a partial report of a run still going, and,
+// unless opts.AllowPartial, a run with shards missing.
+//
 // Counts add up; histograms are merged bucket by bucket, so every percentile
 // of the result is exact (as exact as each shard's); intervals are merged by
 // position; violations by (check, case, status), keeping the first examples.
-// Rates add up, since the shards ran side by side. Thresholds are not
-// carried over: the caller evaluates them again on the result.
-func Merge(rs []*Report) (*Report, error) {
-	if len(rs) == 0 {
-		return nil, errors.New("merge: no report")
-	}
-	for _, r := range rs {
-		if r.Format != Format {
-			return nil, fmt.Errorf("merge: format %q is not %s", r.Format, Format)
-		}
-		if r.Scenario.Name != rs[0].Scenario.Name || r.Scenario.Seed != rs[0].Scenario.Seed {
-			return nil, fmt.Errorf("merge: %s (seed %d) and %s (seed %d) are not shards of one run",
-				rs[0].Scenario.Name, rs[0].Scenario.Seed, r.Scenario.Name, r.Scenario.Seed)
-		}
+// Rates and limits add up, since the shards ran side by side, and the load
+// shape is the whole run's. Thresholds are not carried over: the caller
+// evaluates them again on the result.
+func Merge(rs []*Report, opts MergeOptions) (*Report, error) {
+	info, rs, err := checkShards(rs, opts)
+	if err != nil {
+		return nil, err
 	}
 	m := &Report{
 		Format: Format, Tool: rs[0].Tool, Scenario: rs[0].Scenario, Target: rs[0].Target,
-		Started: rs[0].Started, Load: rs[0].Load,
+		Started: rs[0].Started, Load: rs[0].Load, Merged: info,
 		Status: map[string]int64{}, TransportErrors: map[string]int64{}, Checks: map[string]Counts{},
 		Violations: []Violation{}, Thresholds: []Threshold{},
 	}
 	m.Scenario.Shard = ""
 	m.Load.TargetRate, m.Load.AchievedRate, m.Load.MaxInFlightSeen, m.Load.Late = 0, 0, 0, 0
+	m.Load.MaxInFlight, m.Load.Concurrency = 0, 0
+	if s := rs[0].Shard; s != nil && s.RunShape != "" {
+		m.Load.Shape = s.RunShape
+		if len(info.Missing) > 0 {
+			m.Load.Shape += fmt.Sprintf(" (%d of %d shards merged)", len(info.Shards), info.Count)
+		}
+	}
 	lat, svc, lag := NewHistogram(), NewHistogram(), NewHistogram()
+	latest := rs[0].Started
 	for _, r := range rs {
 		if r.Started.Before(m.Started) {
 			m.Started = r.Started
+		}
+		if r.Started.After(latest) {
+			latest = r.Started
 		}
 		m.DurationS = max(m.DurationS, r.DurationS)
 		m.Interrupted = m.Interrupted || r.Interrupted
 		m.Load.TargetRate += r.Load.TargetRate
 		m.Load.AchievedRate += r.Load.AchievedRate
+		m.Load.MaxInFlight += r.Load.MaxInFlight
+		m.Load.Concurrency += r.Load.Concurrency
 		m.Load.MaxInFlightSeen += r.Load.MaxInFlightSeen // an upper bound: the shards' peaks need not coincide
 		m.Load.Late += r.Load.Late
 		m.Load.Behind = m.Load.Behind || r.Load.Behind
@@ -52,7 +74,8 @@ func Merge(rs []*Report) (*Report, error) {
 		addCounts(m.TransportErrors, r.TransportErrors)
 		addShedding(&m.Shedding, r.Shedding)
 		for k, c := range r.Checks {
-			m.Checks[k] = Counts{Passed: m.Checks[k].Passed + c.Passed, Failed: m.Checks[k].Failed + c.Failed}
+			m.Checks[k] = Counts{Passed: m.Checks[k].Passed + c.Passed, Failed: m.Checks[k].Failed + c.Failed,
+				Budget: cmp.Or(m.Checks[k].Budget, c.Budget)}
 		}
 		for _, pair := range []struct {
 			dst *hdr.Histogram
@@ -71,6 +94,7 @@ func Merge(rs []*Report) (*Report, error) {
 		}
 		m.Phases = append(m.Phases, r.Phases...)
 	}
+	info.StartSpreadMs = ms(latest.Sub(m.Started))
 	m.LatencyMs, m.ServiceMs, m.LagMs = summarize(lat), summarize(svc), summarize(lag)
 	m.Histograms = Histograms{Latency: encodeHist(lat), Service: encodeHist(svc), Lag: encodeHist(lag)}
 	// A documented status is unseen in the whole only if every shard missed
@@ -84,7 +108,7 @@ func Merge(rs []*Report) (*Report, error) {
 		}
 	}
 	slices.Sort(documented)
-	m.Coverage = coverageOf(m, documented)
+	m.Coverage = coverageOf(m, documented, rs[0].Coverage.RequireEveryCase)
 	Decide(m)
 	return m, nil
 }
@@ -95,6 +119,7 @@ func addRequests(d *Requests, s Requests) {
 	d.Completed += s.Completed
 	d.Dropped += s.Dropped
 	d.TransportErrors += s.TransportErrors
+	d.Canceled += s.Canceled
 	d.Failed += s.Failed
 	d.Warmup += s.Warmup
 }

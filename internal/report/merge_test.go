@@ -2,6 +2,7 @@ package report
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -24,12 +25,20 @@ func shardReport(status map[string]int64, unseen []int) *Report {
 	}
 }
 
+// asShard makes r shard i of n of a 300/s run.
+func asShard(r *Report, i, n int) *Report {
+	r.Shard = &ShardInfo{Index: i, Count: n, RunShape: "constant 300/s"}
+	r.Scenario.Hash = "sha256:aaaa"
+	r.Load = Load{Model: "open", Shape: "constant 150/s", TargetRate: 300 / float64(n), MaxInFlight: 64}
+	return r
+}
+
 func TestMergeAddsCountsAndCoverage(t *testing.T) {
 	// Shard 0 saw only 401s (the case never reached its purpose there);
 	// shard 1 saw the expected 404s. Together: 404 is seen and the case reached.
-	a := shardReport(map[string]int64{"401": 3}, []int{204, 404, 500})
-	b := shardReport(map[string]int64{"404": 2}, []int{204, 401, 500})
-	m, err := Merge([]*Report{a, b})
+	a := asShard(shardReport(map[string]int64{"401": 3}, []int{204, 404, 500}), 0, 2)
+	b := asShard(shardReport(map[string]int64{"404": 2}, []int{204, 401, 500}), 1, 2)
+	m, err := Merge([]*Report{b, a}, MergeOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, int64(5), m.Requests.Completed)
 	assert.Equal(t, map[string]int64{"401": 3, "404": 2}, m.Status)
@@ -40,7 +49,78 @@ func TestMergeAddsCountsAndCoverage(t *testing.T) {
 	assert.Equal(t, []int{204, 500}, m.Coverage.StatusesUnseen, "unseen only when every shard missed it")
 	assert.Empty(t, m.Coverage.CasesNeverReached, "one shard reached it")
 	assert.NotContains(t, m.Coverage.CasesNotRun, "unknown_session")
+}
 
-	_, err = Merge([]*Report{a, {Format: Format, Scenario: ScenarioInfo{Name: "other", Seed: 1}}})
-	assert.ErrorContains(t, err, "not shards of one run")
+func TestMergeDescribesTheWholeRun(t *testing.T) {
+	a := asShard(shardReport(map[string]int64{"204": 3}, nil), 0, 2)
+	b := asShard(shardReport(map[string]int64{"204": 2}, nil), 1, 2)
+	start := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	a.Started, b.Started = start, start.Add(250*time.Millisecond)
+	m, err := Merge([]*Report{a, b}, MergeOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "constant 300/s", m.Load.Shape, "the whole run's shape, not a shard's")
+	assert.InDelta(t, 300, m.Load.TargetRate, 1e-9)
+	assert.Equal(t, 128, m.Load.MaxInFlight, "the shards' caps add up")
+	assert.Nil(t, m.Shard)
+	assert.Empty(t, m.Scenario.Shard)
+	assert.Equal(t, &MergeInfo{Count: 2, Shards: []int{0, 1}, StartSpreadMs: 250}, m.Merged)
+	assert.Equal(t, start, m.Started, "the earliest shard's start")
+}
+
+func TestMergeAllowPartialListsTheMissing(t *testing.T) {
+	a := asShard(shardReport(map[string]int64{"204": 3}, nil), 0, 3)
+	c := asShard(shardReport(map[string]int64{"204": 2}, nil), 2, 3)
+	m, err := Merge([]*Report{a, c}, MergeOptions{AllowPartial: true})
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 2}, m.Merged.Shards)
+	assert.Equal(t, []int{1}, m.Merged.Missing)
+	assert.Equal(t, "constant 300/s (2 of 3 shards merged)", m.Load.Shape)
+	assert.Equal(t, int64(5), m.Requests.Sent)
+}
+
+func TestMergeRefuses(t *testing.T) {
+	shard := func(i, n int) *Report { return asShard(shardReport(map[string]int64{"204": 1}, nil), i, n) }
+	whole := func() *Report { return shardReport(map[string]int64{"204": 1}, nil) }
+	with := func(r *Report, f func(*Report)) *Report { f(r); return r }
+	for _, tc := range []struct {
+		name string
+		rs   []*Report
+		want string
+	}{
+		{"the same shard twice: every request counted twice", []*Report{shard(0, 2), shard(0, 2)},
+			"a and b are both shard 0/2: each shard is merged once"},
+		{"a whole run twice", []*Report{whole(), whole()}, "a and b are both a whole run"},
+		{"one shard of two: half the run", []*Report{shard(0, 2)}, "shard 1 of 2 is missing (given: 0)"},
+		{"two of four", []*Report{shard(0, 4), shard(3, 4)}, "shards 1, 2 of 4 are missing"},
+		{"a shard with a whole run: 450/s of a 300/s scenario", []*Report{shard(0, 2), whole()},
+			"a is shard 0/2 and b is a whole run (no --shard)"},
+		{"shards of different counts", []*Report{shard(0, 2), shard(1, 3)}, "the shards of one run have one count"},
+		{"another scenario", []*Report{shard(0, 2), with(shard(1, 2), func(r *Report) { r.Scenario.Name = "other" })},
+			"not shards of one run: scenario s vs other"},
+		{"another version of the file", []*Report{shard(0, 2), with(shard(1, 2), func(r *Report) { r.Scenario.Hash = "sha256:bbbb" })},
+			"scenario file sha256:aaaa vs sha256:bbbb"},
+		{"another seed", []*Report{shard(0, 2), with(shard(1, 2), func(r *Report) { r.Scenario.Seed = 2 })},
+			"seed 1 vs 2"},
+		{"another rate (--rate on one shard)", []*Report{shard(0, 2), with(shard(1, 2), func(r *Report) { r.Shard.RunShape = "constant 600/s" })},
+			"load constant 300/s vs constant 600/s"},
+		{"a run still going", []*Report{shard(0, 2), with(shard(1, 2), func(r *Report) { r.Outcome = OutcomeRunning })},
+			"b is the partial report of a run that did not finish"},
+		{"not a report", []*Report{with(shard(0, 1), func(r *Report) { r.Format = "x" })}, `format "x"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Merge(tc.rs, MergeOptions{Names: []string{"a", "b", "c"}})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestShardOfReadsOldReports(t *testing.T) {
+	// Reports written before the shard object existed name the shard in
+	// scenario.shard only.
+	id, err := shardOf(&Report{Scenario: ScenarioInfo{Shard: "2/3"}})
+	require.NoError(t, err)
+	assert.Equal(t, shardID{index: 2, count: 3}, id)
+	_, err = shardOf(&Report{Scenario: ScenarioInfo{Shard: "3/3"}})
+	assert.Error(t, err)
 }

@@ -10,14 +10,20 @@ const Format = "wrtcbench.report/v1"
 // everything the renderers need, the histograms included. Times in
 // milliseconds are float64; durations in seconds are float64 seconds.
 type Report struct {
-	Format          string            `json:"format"`
-	Tool            Tool              `json:"tool"`
-	Scenario        ScenarioInfo      `json:"scenario"`
-	Target          string            `json:"target"`
-	Contract        string            `json:"contract,omitempty"` // the OpenAPI document responses were judged by
-	Started         time.Time         `json:"started"`
-	DurationS       float64           `json:"duration_s"`
-	Interrupted     bool              `json:"interrupted"`
+	Format       string       `json:"format"`
+	Tool         Tool         `json:"tool"`
+	Scenario     ScenarioInfo `json:"scenario"`
+	Target       string       `json:"target"`
+	Contract     string       `json:"contract,omitempty"` // the OpenAPI document responses were judged by
+	Started      time.Time    `json:"started"`
+	StartDelayMs float64      `json:"start_delay_ms,omitempty"` // with --start-at (Started is that instant): how long after it the schedule began
+	Shard        *ShardInfo   `json:"shard,omitempty"`          // one shard of a distributed run (run --shard i/N)
+	Merged       *MergeInfo   `json:"merged,omitempty"`         // the shards a merged report is made of
+	DurationS    float64      `json:"duration_s"`
+	Interrupted  bool         `json:"interrupted"`
+	// Aborted, when set, says which abort_on_fail threshold stopped the run
+	// early, and when.
+	Aborted         *Abort            `json:"aborted,omitempty"`
 	Load            Load              `json:"load"`
 	Requests        Requests          `json:"requests"`
 	Status          map[string]int64  `json:"status"`
@@ -44,6 +50,14 @@ type Report struct {
 	Verdict string `json:"verdict"`
 }
 
+// Abort records a run stopped early by an abort_on_fail threshold.
+type Abort struct {
+	Threshold string  `json:"threshold"`
+	AtS       float64 `json:"at_s"`  // when, from the start of the run
+	Value     float64 `json:"value"` // the threshold's value then, in Unit
+	Unit      string  `json:"unit,omitempty"`
+}
+
 // Tool names the program that wrote the report.
 type Tool struct {
 	Name    string `json:"name"`
@@ -62,6 +76,33 @@ type ScenarioInfo struct {
 	File        string `json:"file,omitempty"`
 	Seed        uint64 `json:"seed"`
 	Shard       string `json:"shard,omitempty"` // "i/N" for one shard of a distributed run
+	// Hash is "sha256:" and the hex SHA-256 of the scenario file's bytes,
+	// so that merge can tell shards of one scenario from look-alikes.
+	Hash string `json:"hash,omitempty"`
+}
+
+// ShardInfo identifies one shard of a distributed run: shard Index
+// (0-based) of Count. Shard i sends requests i, i+N, i+2N… of the plan at
+// 1/N of the rate.
+type ShardInfo struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+	// RunShape is the load shape of the whole run, all shards together
+	// (open model), e.g. "constant 300/s" where this shard's load.shape
+	// says "constant 100/s".
+	RunShape string `json:"run_shape,omitempty"`
+}
+
+// MergeInfo describes a merged report: how many shards the run had, which
+// were merged and which were missing (merge --allow-partial).
+type MergeInfo struct {
+	Count   int   `json:"count"`
+	Shards  []int `json:"shards"`
+	Missing []int `json:"missing,omitempty"`
+	// StartSpreadMs is the latest shard's start minus the earliest's: 0
+	// when every shard started at one --start-at instant, so that the
+	// intervals merged by position cover the same time.
+	StartSpreadMs float64 `json:"start_spread_ms"`
 }
 
 // Load describes the load model and how well the generator kept to it.
@@ -124,6 +165,33 @@ type Summary struct {
 type Counts struct {
 	Passed int64 `json:"passed"`
 	Failed int64 `json:"failed"`
+	// Budget is the check's error budget, when the scenario gives it one
+	// (run-wide checks only).
+	Budget *Budget `json:"budget,omitempty"`
+}
+
+// Budget is a check's error budget: how many of its failures a run tolerates
+// before they fail it (the scenario's checks: block). A check without one
+// tolerates none. With both bounds, both must hold.
+type Budget struct {
+	// MaxRate is the largest share (0..1) of the responses the check judged
+	// that may fail it.
+	MaxRate *float64 `json:"max_rate,omitempty"`
+	// MaxCount is the largest number of failures.
+	MaxCount *int64 `json:"max_count,omitempty"`
+	// Rate is the share that failed, and Within says whether the failures
+	// stayed within the budget; Decide fills both in.
+	Rate   float64 `json:"rate"`
+	Within bool    `json:"within"`
+}
+
+// holds reports whether failed of judged responses stay within b.
+func (b Budget) holds(failed, judged int64) (rate float64, within bool) {
+	if judged > 0 {
+		rate = float64(failed) / float64(judged)
+	}
+	within = (b.MaxRate == nil || rate <= *b.MaxRate) && (b.MaxCount == nil || failed <= *b.MaxCount)
+	return rate, within
 }
 
 // Case is the result of one case of the mix.
@@ -196,18 +264,45 @@ type Threshold struct {
 // Coverage says which documented statuses and which cases the run never
 // observed, or never saw reach their purpose.
 type Coverage struct {
-	StatusesSeen      []int    `json:"statuses_seen"`
-	StatusesUnseen    []int    `json:"statuses_unseen"`     // documented but never observed
-	CasesNotRun       []string `json:"cases_not_run"`       // catalogue cases the mix left out
-	CasesNeverReached []string `json:"cases_never_reached"` // run, but no response had an expected status
+	StatusesSeen   []int `json:"statuses_seen"`
+	StatusesUnseen []int `json:"statuses_unseen"` // documented but never observed
+	// CasesWithoutResponse are the cases of the mix that got no response in
+	// the measured phase; with RequireEveryCase (the default) they fail the
+	// run: a run too short to cover its mix is not a pass.
+	CasesWithoutResponse []string `json:"cases_without_response"`
+	RequireEveryCase     bool     `json:"require_every_case"`
+	CasesNotRun          []string `json:"cases_not_run"`       // catalogue cases the mix left out
+	CasesNeverReached    []string `json:"cases_never_reached"` // run, but no response had an expected status
 }
 
 // Phase times a step outside the measured phase, such as fixture setup.
 type Phase struct {
-	Name      string  `json:"name"` // setup, teardown
+	Name      string  `json:"name"` // PhaseSetup, PhaseTeardown
 	DurationS float64 `json:"duration_s"`
-	Requests  int64   `json:"requests"`
-	Error     string  `json:"error,omitempty"`
+	// Requests counts the HTTP requests the phase sent, retries included.
+	Requests int64 `json:"requests"`
+	// Retries counts those that repeated a call whose earlier try failed,
+	// and Retried the same by cause: "429", "503", "reset", ...
+	Retries int64            `json:"retries,omitempty"`
+	Retried map[string]int64 `json:"retried,omitempty"`
+	Error   string           `json:"error,omitempty"`
+}
+
+// The phases a run reports.
+const (
+	PhaseSetup    = "setup"
+	PhaseTeardown = "teardown"
+)
+
+// SetupError returns the error of the run's fixture setup, or "" when it
+// did not fail. A run whose setup failed sent no measured request.
+func (r *Report) SetupError() string {
+	for _, p := range r.Phases {
+		if p.Name == PhaseSetup && p.Error != "" {
+			return p.Error
+		}
+	}
+	return ""
 }
 
 // Interval holds the figures of one time slice of the run (one second by

@@ -112,6 +112,9 @@ func junitSuiteOf(r *Report, id int) junitSuite {
 		s.Timestamp = r.Started.UTC().Format("2006-01-02T15:04:05")
 	}
 	s.Properties = junitProperties(r)
+	if tc, ok := junitSetupCase(r, scen); ok {
+		s.Cases = append(s.Cases, tc)
+	}
 	for _, c := range r.Cases {
 		s.Cases = append(s.Cases, junitCheckCases(r, scen, c)...)
 	}
@@ -233,6 +236,26 @@ func junitCheckFailure(check, caseName string, n Counts, vs []Violation) *junitF
 		f.Message = fmt.Sprintf("%s failed on %d responses of case %s", check, n.Failed, caseName)
 	}
 	return f
+}
+
+// junitSetupCase returns the testcase of a fixture setup that failed: an
+// <error> (the target could not be used, so nothing was tested) named
+// "setup", whose message is the setup's error and whose body adds what the
+// setup sent. A setup that succeeded has no testcase.
+func junitSetupCase(r *Report, scen string) (junitCase, bool) {
+	for _, p := range r.Phases {
+		if p.Name != PhaseSetup || p.Error == "" {
+			continue
+		}
+		msg := "fixture setup failed: " + p.Error
+		body := fmt.Sprintf("%s\n\n%s requests in %s, %s retries\n", msg, units.FormatCount(p.Requests),
+			strconv.FormatFloat(p.DurationS, 'f', 1, 64)+"s", units.FormatCount(p.Retries))
+		return junitCase{
+			Name: PhaseSetup, Classname: "wrtcbench." + scen, Time: junitSeconds(p.DurationS),
+			Error: &junitFailure{Type: PhaseSetup, Message: xmlSafe(firstLine(msg)), Body: xmlSafe(body)},
+		}, true
+	}
+	return junitCase{}, false
 }
 
 // junitThresholdCase returns the testcase of one threshold.

@@ -2,7 +2,11 @@ package report
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+
+	"github.com/wrtcbench/wrtcbench/internal/units"
 )
 
 // Outcome is a run's verdict in one word. The command maps it to the exit
@@ -12,7 +16,7 @@ type Outcome string
 // The outcomes of a run.
 const (
 	OutcomePassed      Outcome = "passed"      // every check and threshold held
-	OutcomeFailed      Outcome = "failed"      // a check or a threshold failed, or nothing was measured
+	OutcomeFailed      Outcome = "failed"      // a check or a threshold failed, nothing was measured, or the setup failed
 	OutcomeInvalid     Outcome = "invalid"     // the generator fell behind, and a timing verdict depends on it
 	OutcomeInterrupted Outcome = "interrupted" // the user stopped the run
 	OutcomeRunning     Outcome = "running"     // a partial report of a run still going
@@ -28,11 +32,36 @@ const (
 // lag, rate) is marked Invalid; if the scenario has any, the run is
 // OutcomeInvalid rather than passed or failed on them. A run without timing
 // thresholds is judged on its facts, with the lag reported as a note.
+//
+// A run whose fixture setup failed measured nothing: it is OutcomeFailed,
+// with "setup failed: " and the setup's error as its verdict. (The command
+// exits 3 for it rather than 1: the target could not be used.)
 func Decide(r *Report) {
-	var failedChecks int64
-	for _, n := range r.Checks {
-		failedChecks += n.Failed
+	if e := r.SetupError(); e != "" {
+		r.Outcome, r.Passed, r.Verdict = OutcomeFailed, false, "setup failed: "+e
+		return
 	}
+	var failedChecks int64
+	var spent []string // checks whose failures stayed within their budget
+	for _, name := range sortedKeys(r.Checks) {
+		n := r.Checks[name]
+		if n.Budget == nil {
+			failedChecks += n.Failed
+			continue
+		}
+		b := *n.Budget
+		b.Rate, b.Within = b.holds(n.Failed, n.Passed+n.Failed)
+		n.Budget = &b
+		r.Checks[name] = n
+		switch {
+		case !b.Within:
+			failedChecks += n.Failed
+		case n.Failed > 0:
+			spent = append(spent, fmt.Sprintf("%s %s", name, budgetUse(n.Failed, b)))
+		}
+	}
+	// A shard need not cover the mix; the merged run is judged on it.
+	uncovered := r.Coverage.RequireEveryCase && r.Scenario.Shard == "" && len(r.Coverage.CasesWithoutResponse) > 0
 	var failedFacts, failedTiming, timing int
 	var invalid []string
 	for i := range r.Thresholds {
@@ -52,6 +81,10 @@ func Decide(r *Report) {
 		}
 	}
 	var why []string
+	if a := r.Aborted; a != nil {
+		why = append(why, fmt.Sprintf("aborted after %s: threshold %s failed (value %s)", units.FormatSeconds(a.AtS), a.Threshold,
+			fmtThresholdValue(Threshold{Expr: a.Threshold, Value: a.Value, Unit: a.Unit})))
+	}
 	if failedChecks > 0 {
 		why = append(why, fmt.Sprintf("%d failed checks", failedChecks))
 	}
@@ -64,13 +97,17 @@ func Decide(r *Report) {
 	if len(invalid) > 0 {
 		why = append(why, behind+", so the timing verdicts are not valid: "+strings.Join(invalid, ", "))
 	}
+	if uncovered {
+		why = append(why, fmt.Sprintf("%d of %d cases of the mix got no response (%s): the run is too short to cover its mix; lengthen it, or use load.per_case",
+			len(r.Coverage.CasesWithoutResponse), len(r.Cases), strings.Join(r.Coverage.CasesWithoutResponse, ", ")))
+	}
 	if r.Requests.Sent == 0 {
 		why = append(why, "no request was measured")
 	}
 	switch {
 	case r.Interrupted:
 		r.Outcome = OutcomeInterrupted
-	case failedChecks > 0 || failedFacts > 0 || r.Requests.Sent == 0:
+	case r.Aborted != nil || failedChecks > 0 || failedFacts > 0 || uncovered || r.Requests.Sent == 0:
 		r.Outcome = OutcomeFailed
 	case len(invalid) > 0:
 		r.Outcome = OutcomeInvalid
@@ -82,6 +119,9 @@ func Decide(r *Report) {
 	r.Passed = r.Outcome == OutcomePassed
 	if r.Passed {
 		r.Verdict = fmt.Sprintf("passed: %d requests, every check and threshold held", r.Requests.Sent)
+		if len(spent) > 0 {
+			r.Verdict += "; within their error budgets: " + strings.Join(spent, ", ")
+		}
 		if r.Load.Behind {
 			r.Verdict += "; note: " + behind + ", and no timing threshold depends on it"
 		}
@@ -91,4 +131,22 @@ func Decide(r *Report) {
 		why = append([]string{fmt.Sprintf("the report covers the %d requests measured before the interrupt", r.Requests.Sent)}, why...)
 	}
 	r.Verdict = string(r.Outcome) + ": " + strings.Join(why, "; ")
+}
+
+// budgetUse says how much of a budget the failures used, e.g.
+// "12 failures (0.12% of 0.5% allowed)".
+func budgetUse(failed int64, b Budget) string {
+	var parts []string
+	if b.MaxRate != nil {
+		parts = append(parts, fmt.Sprintf("%s of %s allowed", units.FormatPercent(b.Rate), units.FormatPercent(*b.MaxRate)))
+	}
+	if b.MaxCount != nil {
+		parts = append(parts, fmt.Sprintf("%d allowed", *b.MaxCount))
+	}
+	return fmt.Sprintf("%d failures (%s)", failed, strings.Join(parts, ", "))
+}
+
+// sortedKeys returns m's keys in order, so that verdicts read the same on every run.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }

@@ -4,10 +4,13 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/wrtcbench/wrtcbench/internal/contract"
 	"github.com/wrtcbench/wrtcbench/internal/faults"
+	"github.com/wrtcbench/wrtcbench/internal/report"
 	"github.com/wrtcbench/wrtcbench/internal/threshold"
 	"github.com/wrtcbench/wrtcbench/internal/units"
 	"github.com/wrtcbench/wrtcbench/internal/yamlnode"
@@ -41,6 +44,10 @@ func Parse(file string, data []byte, lookupEnv func(string) (string, bool)) (*Sc
 	}
 	s := &Scenario{File: file}
 	d.scenario(root, s)
+	s.Target.Origin = d.fileOrigin(file, s.Target)
+	if s.Target.URL != "" && !s.Target.IsEmbedded() {
+		s.Target.FillFromEnv(lookupEnv)
+	}
 	s.ApplyDefaults()
 	d.Locate(s.check())
 	if err := d.Err(); err != nil {
@@ -49,11 +56,27 @@ func Parse(file string, data []byte, lookupEnv func(string) (string, bool)) (*Sc
 	return s, nil
 }
 
+// fileOrigin names the scenario file as the origin of each identity value it
+// gives, and the environment variable it read, if any: "target.username in
+// s.yaml", "${WRTC_PASSWORD} in target.password of s.yaml".
+func (d decoder) fileOrigin(file string, t Target) Origin {
+	from := func(v, key string) string {
+		switch {
+		case v == "":
+			return ""
+		case len(d.Env("target."+key)) > 0:
+			return "${" + strings.Join(d.Env("target."+key), "}${") + "} in target." + key + " of " + file
+		}
+		return "target." + key + " in " + file
+	}
+	return Origin{Account: from(t.AccountID, "account_id"), Username: from(t.Username, "username"), Password: from(t.Password, "password")}
+}
+
 // decoder decodes the scenario file's blocks with the generic walker.
 type decoder struct{ *yamlnode.Decoder }
 
 // topKeys are the keys of the root mapping, in the order messages list them.
-var topKeys = []string{"name", "description", "target", "fixtures", "load", "mix", "thresholds"}
+var topKeys = []string{"name", "description", "target", "fixtures", "load", "mix", "thresholds", "checks", "coverage"}
 
 // scenario decodes the root mapping.
 func (d decoder) scenario(n *yaml.Node, s *Scenario) {
@@ -74,6 +97,10 @@ func (d decoder) scenario(n *yaml.Node, s *Scenario) {
 		{Name: "load", Decode: func(v *yaml.Node, p string) { d.load(v, p, &s.Load) }},
 		{Name: "mix", Decode: func(v *yaml.Node, p string) { d.mix(v, p, &s.Mix) }},
 		{Name: "thresholds", Decode: func(v *yaml.Node, p string) { d.thresholds(v, p, &s.Thresholds) }},
+		{Name: "checks", Decode: func(v *yaml.Node, p string) { d.budgets(v, p, &s.Checks) }},
+		{Name: "coverage", Decode: func(v *yaml.Node, p string) {
+			d.Mapping(v, p, []yamlnode.Field{{Name: "require_every_case", Decode: d.OptBool(&s.Coverage.RequireEveryCase)}})
+		}},
 	})
 }
 
@@ -98,6 +125,7 @@ func (d decoder) target(n *yaml.Node, path string, t *Target) {
 			})
 		}},
 		{Name: "allow_production", Decode: d.Bool(&t.AllowProduction)},
+		{Name: "max_rate", Decode: d.Rate(&t.MaxRate, false)},
 		{Name: "embedded", Decode: func(v *yaml.Node, p string) {
 			t.Embedded = &faults.Faults{}
 			faults.Decode(d.Decoder, t.Embedded)(v, p)
@@ -114,6 +142,8 @@ func (d decoder) fixtures(n *yaml.Node, path string, f *Fixtures) {
 		{Name: "aliases", Decode: d.Strings(&f.Aliases)},
 		{Name: "seat", Decode: d.OptBool(&f.Seat)},
 		{Name: "cleanup", Decode: d.OptBool(&f.Cleanup)},
+		{Name: "rate", Decode: d.Rate(&f.Rate, false)},
+		{Name: "concurrency", Decode: d.Int(&f.Concurrency, 1, nil)},
 		{Name: "static", Decode: func(v *yaml.Node, p string) {
 			f.Static = []StaticSession{}
 			d.Sequence(v, p, "sessions", func(c *yaml.Node, p string) {
@@ -152,6 +182,7 @@ func (d decoder) load(n *yaml.Node, path string, l *LoadSpec) {
 		}},
 		{Name: "duration", Decode: d.Duration(&l.Duration, true)},
 		{Name: "requests", Decode: d.Int64(&l.Requests, 1, nil)},
+		{Name: "per_case", Decode: d.Int64(&l.PerCase, 1, nil)},
 		{Name: "warmup", Decode: d.Duration(&l.Warmup, false)},
 		{Name: "max_in_flight", Decode: d.Int(&l.MaxInFlight, 1, nil)},
 		{Name: "on_saturation", Decode: d.OneOf(&l.OnSaturation, "queue", "drop")},
@@ -222,19 +253,87 @@ func (d decoder) mix(n *yaml.Node, path string, mix *[]MixEntry) {
 	})
 }
 
+// thresholds decodes the list of thresholds: each an expression, or a
+// mapping {threshold: EXPR, abort_on_fail: true, grace: 1m}.
 func (d decoder) thresholds(n *yaml.Node, path string, ts *[]threshold.Threshold) {
 	*ts = []threshold.Threshold{}
+	const what = "a threshold expression such as latency.p99 < 250ms, or {threshold: EXPR, abort_on_fail: true, grace: 1m}"
 	d.Sequence(n, path, "threshold expressions such as latency.p99 < 250ms", func(c *yaml.Node, p string) {
-		s, ok := d.Scalar(c, p, "a threshold expression such as latency.p99 < 250ms")
-		if !ok {
-			*ts = append(*ts, threshold.Threshold{Line: c.Line})
-			return
+		var t threshold.Threshold
+		expr := func(v *yaml.Node, p string) {
+			s, ok := d.Scalar(v, p, what)
+			if !ok {
+				return
+			}
+			parsed, err := threshold.Parse(s)
+			if err != nil {
+				d.Fail(v, p, "%s", err)
+			}
+			parsed.AbortOnFail, parsed.Grace = t.AbortOnFail, t.Grace
+			t = parsed
 		}
-		t, err := threshold.Parse(s)
-		if err != nil {
-			d.Fail(c, p, "%s", err)
+		if c.Kind == yaml.MappingNode {
+			var abort bool
+			var grace time.Duration
+			d.Mapping(c, p, []yamlnode.Field{
+				{Name: "threshold", Decode: expr},
+				{Name: "abort_on_fail", Decode: d.Bool(&abort)},
+				{Name: "grace", Decode: d.Duration(&grace, false)},
+			})
+			if !d.Given(p + ".threshold") {
+				d.Fail(c, p, "a threshold mapping needs threshold: EXPR, e.g. {threshold: latency.p99 < 250ms, abort_on_fail: true}")
+			}
+			t.AbortOnFail, t.Grace = abort, grace
+		} else {
+			expr(c, p)
 		}
 		t.Line = c.Line
 		*ts = append(*ts, t) // even when bad, so indexes match the file's
 	})
+}
+
+// budgets decodes the checks block: for each check, its error budget
+// {max_rate: 0.1%, max_count: 10}.
+func (d decoder) budgets(n *yaml.Node, path string, out *map[string]report.Budget) {
+	*out = map[string]report.Budget{}
+	names := checkNames()
+	d.Map(n, path, "checks and their error budgets, e.g. {no_server_error: {max_rate: 0.1%}}", func(k, v *yaml.Node, p string) {
+		if _, ok := contract.ParseCheck(k.Value); !ok {
+			d.Fail(k, p, "%q is not a check; use one of %s%s", k.Value, strings.Join(names, ", "), yamlnode.DidYouMean(k.Value, names))
+			return
+		}
+		var b report.Budget
+		d.Mapping(v, p, []yamlnode.Field{
+			{Name: "max_rate", Decode: func(v *yaml.Node, p string) {
+				s, ok := d.Scalar(v, p, "a share such as 0.1%")
+				if !ok {
+					return
+				}
+				f, _, err := units.ParseFraction(s)
+				if err != nil {
+					d.Fail(v, p, "%s", err)
+					return
+				}
+				b.MaxRate = &f
+			}},
+			{Name: "max_count", Decode: func(v *yaml.Node, p string) {
+				var c int64
+				ok := false
+				d.Int64(&c, 0, &ok)(v, p)
+				if ok {
+					b.MaxCount = &c
+				}
+			}},
+		})
+		(*out)[k.Value] = b
+	})
+}
+
+// checkNames lists the contract's checks in report order.
+func checkNames() []string {
+	var out []string
+	for _, c := range contract.Checks() {
+		out = append(out, c.String())
+	}
+	return out
 }

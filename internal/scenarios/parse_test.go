@@ -66,7 +66,7 @@ func TestBadFilesPositions(t *testing.T) {
 		want       []string // each must be a whole line of the error text
 	}{
 		{"unknown key with suggestion", "unknown_key", []string{
-			`testdata/bad/unknown_key.yaml:3:3: unknown key "rat" in load; allowed: model, rate, stages, duration, requests, warmup, max_in_flight, on_saturation, concurrency, seed, think_time, slack (did you mean "rate"?)`,
+			`testdata/bad/unknown_key.yaml:3:3: unknown key "rat" in load; allowed: model, rate, stages, duration, requests, per_case, warmup, max_in_flight, on_saturation, concurrency, seed, think_time, slack (did you mean "rate"?)`,
 			`testdata/bad/unknown_key.yaml:6:21: unknown key "wieght" in mix[0]; allowed: case, weight, expect (did you mean "weight"?)`,
 		}},
 		{"rate with a long unit", "bad_rate", []string{
@@ -77,6 +77,9 @@ func TestBadFilesPositions(t *testing.T) {
 		}},
 		{"participants over the API limit", "participants", []string{
 			`testdata/bad/participants.yaml:3:29: fixtures.participants_per_session: 25 is too many; the API allows at most 20 participants in a session`,
+		}},
+		{"fixture pace", "fixtures_pace", []string{
+			`testdata/bad/fixtures_pace.yaml:3:9: fixtures.rate: "0/s" is not a rate: it must be greater than 0`,
 		}},
 		{"create-only key in static mode", "static_create_keys", []string{
 			`testdata/bad/static_create_keys.yaml:4:13: fixtures.sessions: only for mode: create; with mode: static, list the sessions under static`,
@@ -151,7 +154,8 @@ func TestGoodFiles(t *testing.T) {
 func TestMinimalDefaults(t *testing.T) {
 	s, err := Load("testdata/good/minimal.yaml")
 	require.NoError(t, err)
-	assert.Equal(t, Target{URL: "embedded", AccountID: "9900000", Timeout: 10 * time.Second, HTTP2: "auto"}, s.Target)
+	assert.Equal(t, Target{URL: "embedded", AccountID: "9900000", Origin: Origin{Account: EmbeddedDefault},
+		Timeout: 10 * time.Second, HTTP2: "auto"}, s.Target)
 	f := s.Fixtures
 	assert.Equal(t, "create", f.Mode)
 	assert.Equal(t, 1, f.Sessions)
@@ -160,6 +164,8 @@ func TestMinimalDefaults(t *testing.T) {
 	assert.Equal(t, []string{"microphone1", "camera1"}, f.Aliases)
 	assert.True(t, s.Seat())
 	assert.True(t, s.Cleanup())
+	assert.Equal(t, units.Rate{PerSecond: DefaultFixtureRate}, f.Rate)
+	assert.Equal(t, DefaultFixtureConcurrency, f.Concurrency)
 	l := s.Load
 	assert.Equal(t, "open", l.Model)
 	assert.Equal(t, 10.0, l.Rate.PerSecond)
@@ -187,6 +193,8 @@ func TestFullFile(t *testing.T) {
 	assert.False(t, tg.IsProduction())
 	assert.False(t, s.Seat())
 	assert.False(t, s.Cleanup())
+	assert.Equal(t, units.Rate{PerSecond: 20}, s.Fixtures.Rate)
+	assert.Equal(t, 4, s.Fixtures.Concurrency)
 	l := s.Load
 	assert.Equal(t, []Stage{
 		{10 * time.Second, units.Rate{PerSecond: 50}}, {30 * time.Second, units.Rate{PerSecond: 200}}, {5 * time.Second, units.Rate{}},
@@ -198,11 +206,11 @@ func TestFullFile(t *testing.T) {
 	assert.Equal(t, uint64(0), l.Seed, "an explicit seed 0 is kept")
 	assert.True(t, l.SeedSet)
 	require.Len(t, s.Mix, 5)
-	assert.Equal(t, MixEntry{Case: "missing_auth", Weight: 5, Expect: []int{401}, Line: 35}, s.Mix[3])
+	assert.Equal(t, MixEntry{Case: "missing_auth", Weight: 5, Expect: []int{401}, Line: 37}, s.Mix[3])
 	assert.Equal(t, []int{403}, s.Mix[4].Expect, "a single status may be written without a list")
 	assert.Equal(t, 1.0, s.Mix[4].Weight)
 	require.Len(t, s.Thresholds, 4)
-	assert.Equal(t, 39, s.Thresholds[1].Line)
+	assert.Equal(t, 41, s.Thresholds[1].Line)
 	assert.Equal(t, "latency{case=subscribe_all}.p50 < 20ms", s.Thresholds[1].String())
 }
 

@@ -24,6 +24,10 @@ type PlanConfig struct {
 	// Variants is how many distinct requests are pre-rendered per case; 0
 	// means DefaultVariants.
 	Variants int
+	// InTurn sends every case of the mix in turn (load.per_case): each run
+	// of len(Mix) consecutive requests holds every case once, in an order
+	// drawn from the seed, and the weights do not apply.
+	InTurn bool
 }
 
 // DefaultVariants is how many distinct requests are pre-rendered per case.
@@ -37,6 +41,7 @@ type Plan struct {
 	cum     []uint64 // cumulative weights scaled to 2^64, for the case pick
 	pool    [][]*runner.Request
 	weights []float64
+	inTurn  bool
 }
 
 // NewPlan renders the requests of every case of the mix.
@@ -50,7 +55,7 @@ func NewPlan(cfg PlanConfig) (*Plan, error) {
 	if cfg.Variants <= 0 {
 		cfg.Variants = DefaultVariants
 	}
-	p := &Plan{seed: cfg.Seed}
+	p := &Plan{seed: cfg.Seed, inTurn: cfg.InTurn}
 	var total float64
 	for _, m := range cfg.Mix {
 		if m.Weight <= 0 {
@@ -79,16 +84,44 @@ func NewPlan(cfg PlanConfig) (*Plan, error) {
 }
 
 // Request returns request n: its case is picked by weight from a hash of
-// (seed, n), and its variant from a hash of (seed, case, n).
+// (seed, n), or, in turn, as the n-th of a permutation of the mix drawn
+// for each run of len(mix) requests; its variant from a hash of (seed,
+// case, n).
 func (p *Plan) Request(n uint64) *runner.Request {
 	h := mix64(p.seed ^ mix64(n+0x9e3779b97f4a7c15))
-	c := sort.Search(len(p.cum), func(i int) bool { return p.cum[i] >= h })
-	if c == len(p.cum) {
-		c--
+	var c int
+	if p.inTurn {
+		c = p.turn(n)
+	} else {
+		c = sort.Search(len(p.cum), func(i int) bool { return p.cum[i] >= h })
+		if c == len(p.cum) {
+			c--
+		}
 	}
 	pool := p.pool[c]
 	v := mix64(h ^ mix64(uint64(c)+1))
 	return pool[v%uint64(len(pool))]
+}
+
+// turn returns the case of request n in turn: within run b = n/k of k
+// requests, position i = n%k maps to case (a·i + o) mod k, a permutation of
+// the k cases since a is coprime to k; a and o are drawn from (seed, b).
+func (p *Plan) turn(n uint64) int {
+	k := uint64(len(p.pool))
+	b, i := n/k, n%k
+	h := mix64(p.seed ^ mix64(b+0x632be59bd9b4e019))
+	a := h%k | 1 // odd, a start; step to the next coprime
+	for gcd(a, k) != 1 {
+		a += 2
+	}
+	return int((a*i + mix64(h)%k) % k)
+}
+
+func gcd(a, b uint64) uint64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 var _ runner.Source = (*Plan)(nil)

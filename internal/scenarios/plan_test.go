@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -139,4 +140,34 @@ func TestEachCaseCarriesItsDefect(t *testing.T) {
 		sess, part := parts[len(parts)-3], parts[len(parts)-1]
 		assert.False(t, strings.HasPrefix(part, sess+"-"), "%s is seated in another session than %s", part, sess)
 	})
+}
+
+// TestPlanInTurn: with load.per_case, every run of len(mix) requests holds
+// every case once, whatever the weights, so N runs send each case exactly N
+// times; the order differs from run to run and depends on the seed.
+func TestPlanInTurn(t *testing.T) {
+	for _, k := range []int{1, 2, 4, 6, 20} {
+		mix := allCases(1)[:k]
+		mix[0].Weight = 50 // ignored in turn
+		p, err := NewPlan(PlanConfig{Seed: 9, BaseURL: "http://127.0.0.1:1/v1", AccountID: "1", Username: "u", Password: "p",
+			Aliases: []string{"a"}, Mix: mix, Fixtures: testFixtures(), InTurn: true})
+		require.NoError(t, err)
+		orders := map[string]bool{}
+		for b := range uint64(30) {
+			seen := make([]int, k)
+			var order []int
+			for i := range uint64(k) {
+				c := p.Request(b*uint64(k) + i).Case
+				seen[c]++
+				order = append(order, c)
+			}
+			for c, n := range seen {
+				assert.Equal(t, 1, n, "k=%d run %d: case %d", k, b, c)
+			}
+			orders[fmt.Sprint(order)] = true
+		}
+		if k >= 4 {
+			assert.Greater(t, len(orders), 3, "k=%d: the order varies from run to run", k)
+		}
+	}
 }

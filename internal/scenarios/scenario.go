@@ -7,6 +7,8 @@ import (
 
 	"github.com/wrtcbench/wrtcbench/internal/contract"
 	"github.com/wrtcbench/wrtcbench/internal/faults"
+	"github.com/wrtcbench/wrtcbench/internal/fixtures"
+	"github.com/wrtcbench/wrtcbench/internal/report"
 	"github.com/wrtcbench/wrtcbench/internal/threshold"
 	"github.com/wrtcbench/wrtcbench/internal/units"
 )
@@ -28,6 +30,11 @@ const (
 	DefaultSessions = 1
 	// DefaultParticipantsPerSession is the number of participants per created session.
 	DefaultParticipantsPerSession = 2
+	// DefaultFixtureRate paces setup and teardown calls, per second.
+	DefaultFixtureRate = fixtures.DefaultRate
+	// DefaultFixtureConcurrency is how many setup or teardown calls may be
+	// under way at once.
+	DefaultFixtureConcurrency = fixtures.DefaultConcurrency
 	// DefaultModel is the open (arrival-rate) load model.
 	DefaultModel = "open"
 	// DefaultMaxInFlight caps concurrent requests.
@@ -49,6 +56,9 @@ const (
 	DefaultSlack = 250 * time.Microsecond
 	// MaxSlack bounds load.slack.
 	MaxSlack = 10 * time.Millisecond
+	// DefaultProductionMaxRate caps the rate sent to ProductionHost unless
+	// target.max_rate raises it.
+	DefaultProductionMaxRate = 10.0
 	// MaxParticipantsPerSession is the API's limit of participants in one session.
 	MaxParticipantsPerSession = 20
 )
@@ -76,17 +86,41 @@ type Scenario struct {
 	Mix []MixEntry
 	// Thresholds must all hold for the run to pass.
 	Thresholds []threshold.Threshold
+	// Checks holds the checks' error budgets, by check name: how many
+	// failures of a check the run tolerates. A check without one tolerates
+	// none.
+	Checks map[string]report.Budget
+	// Coverage says what the run must cover to pass.
+	Coverage Coverage
 }
+
+// Coverage says what a run must cover to pass.
+type Coverage struct {
+	// RequireEveryCase fails a run in which a case of the mix got no
+	// response in the measured phase; nil means true. Read it with
+	// EveryCase.
+	RequireEveryCase *bool
+}
+
+// EveryCase reports whether every case of the mix must get a response
+// (coverage.require_every_case, default true).
+func (c Coverage) EveryCase() bool { return c.RequireEveryCase == nil || *c.RequireEveryCase }
 
 // Target is the API under test.
 type Target struct {
 	// URL is Embedded or a base URL whose path ends in /v1, without a trailing slash.
 	URL string
-	// AccountID is the account in every request path. DefaultAccountID for Embedded.
+	// AccountID is the account in every request path. Required unless URL
+	// is Embedded, where it defaults to DefaultAccountID (Origin.Account
+	// then says EmbeddedDefault, so that a target changed afterwards, say by
+	// --target, does not inherit it).
 	AccountID string
 	// Username and Password are the HTTP Basic credentials. Required unless
 	// URL is Embedded, where empty means the reference server's defaults.
 	Username, Password string
+	// Origin says where the account and the credentials came from, for
+	// messages that must name them (never the password itself).
+	Origin Origin
 	// Timeout bounds each request; zero means DefaultTimeout.
 	Timeout time.Duration
 	// HTTP2 is "auto", "on" or "off"; empty means DefaultHTTP2.
@@ -98,10 +132,45 @@ type Target struct {
 	TLS TLS
 	// AllowProduction must be true to send load to ProductionHost.
 	AllowProduction bool
+	// MaxRate caps the rate the run may send to the target: the open
+	// model's peak rate must not exceed it. Zero means no cap, except for
+	// ProductionHost, where it means DefaultProductionMaxRate.
+	MaxRate units.Rate
 	// Embedded is the target.embedded block: the faults the in-process
 	// reference server injects during the measured phase. Nil when absent;
 	// it applies only when URL is Embedded.
 	Embedded *faults.Faults
+}
+
+// EmbeddedDefault is the Origin of a value the embedded reference API's
+// defaults supplied.
+const EmbeddedDefault = "the embedded reference API's default"
+
+// Origin says where each part of a target's identity came from, e.g. "the
+// scenario file (target.username)", "--account" or "$WRTC_ACCOUNT_ID".
+// Parse fills in the file's; whoever sets a value from elsewhere says so.
+type Origin struct {
+	Account, Username, Password string
+}
+
+// FillFromEnv gives each part of t's identity that is still empty the value
+// of its environment variable, when set, and names the variable as its
+// origin: $WRTC_ACCOUNT_ID, $WRTC_USERNAME, $WRTC_PASSWORD. It is for a
+// target that is not embedded; the embedded API has its own defaults.
+func (t *Target) FillFromEnv(lookupEnv func(string) (string, bool)) {
+	if lookupEnv == nil {
+		return
+	}
+	fill := func(v, origin *string, name string) {
+		if *v == "" {
+			if e, ok := lookupEnv(name); ok && e != "" {
+				*v, *origin = e, "$"+name
+			}
+		}
+	}
+	fill(&t.AccountID, &t.Origin.Account, "WRTC_ACCOUNT_ID")
+	fill(&t.Username, &t.Origin.Username, "WRTC_USERNAME")
+	fill(&t.Password, &t.Origin.Password, "WRTC_PASSWORD")
 }
 
 // TLS configures how the target's certificate is checked.
@@ -138,6 +207,12 @@ type Fixtures struct {
 	Cleanup *bool
 	// Static lists existing sessions (static mode).
 	Static []StaticSession
+	// Rate paces the setup and teardown calls (create, seat, delete), in
+	// either mode; zero means DefaultFixtureRate.
+	Rate units.Rate
+	// Concurrency is how many setup or teardown calls may be under way at
+	// once, waits before a retry included; zero means DefaultFixtureConcurrency.
+	Concurrency int
 }
 
 // SeatEnabled reports whether setup seats every participant (default true).
@@ -195,6 +270,11 @@ type LoadSpec struct {
 	Seed uint64
 	// SeedSet records that Seed was given, so that an explicit zero is kept.
 	SeedSet bool
+	// PerCase, when not zero, sends every case of the mix exactly this many
+	// times, in an order drawn from the seed: the run's length is PerCase ×
+	// the number of cases, and the weights do not apply. A conformance
+	// suite is then complete and deterministic.
+	PerCase int64
 }
 
 // Stage is one linear ramp of an open-model load.
@@ -264,7 +344,7 @@ func (s *Scenario) ApplyDefaults() {
 		t.URL = DefaultURL
 	}
 	if t.IsEmbedded() && t.AccountID == "" {
-		t.AccountID = DefaultAccountID
+		t.AccountID, t.Origin.Account = DefaultAccountID, EmbeddedDefault
 	}
 	if t.Timeout == 0 {
 		t.Timeout = DefaultTimeout
@@ -296,6 +376,12 @@ func (s *Scenario) ApplyDefaults() {
 	}
 	if f.Cleanup == nil {
 		f.Cleanup = ptr(true)
+	}
+	if f.Rate.PerSecond == 0 {
+		f.Rate = units.Rate{PerSecond: DefaultFixtureRate}
+	}
+	if f.Concurrency == 0 {
+		f.Concurrency = DefaultFixtureConcurrency
 	}
 
 	l := &s.Load

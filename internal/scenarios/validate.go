@@ -2,9 +2,11 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -57,7 +59,62 @@ func (s *Scenario) check() []*Error {
 	s.Load.check(&p)
 	s.checkMix(&p)
 	s.checkThresholds(&p)
+	s.checkBudgets(&p)
+	s.checkRateCap(&p)
 	return p.Problems
+}
+
+// checkBudgets checks that each error budget bounds something.
+func (s *Scenario) checkBudgets(p *problems) {
+	for _, name := range slices.Sorted(maps.Keys(s.Checks)) {
+		if b := s.Checks[name]; b.MaxRate == nil && b.MaxCount == nil {
+			p.add("checks."+name, "an error budget needs max_rate (e.g. 0.1%%) or max_count (e.g. 10)")
+		}
+	}
+}
+
+// RateCap returns the cap on the rate the run may send to the target, and
+// whether there is one: target.max_rate, or DefaultProductionMaxRate for the
+// production host. The load is checked against it; setup and teardown are
+// paced under it too.
+func (t Target) RateCap() (float64, bool) {
+	switch {
+	case t.MaxRate.PerSecond > 0:
+		return t.MaxRate.PerSecond, true
+	case t.IsProduction():
+		return DefaultProductionMaxRate, true
+	}
+	return 0, false
+}
+
+// checkRateCap checks the load against target.max_rate (or the production
+// host's default cap): the open model's peak rate must stay under it, and
+// the closed model, which sends as fast as the target answers, cannot be
+// capped.
+func (s *Scenario) checkRateCap(p *problems) {
+	limit, ok := s.Target.RateCap()
+	if !ok {
+		return
+	}
+	raise := "raise target.max_rate to allow it"
+	if s.Target.MaxRate.PerSecond == 0 {
+		raise = fmt.Sprintf("the production API is capped at %s unless target.max_rate raises it", units.Rate{PerSecond: limit})
+	}
+	switch s.Load.Model {
+	case "closed":
+		p.add("load.model", "the closed model sends as fast as the target answers, so it cannot keep under %s; use the open model with a rate",
+			units.Rate{PerSecond: limit})
+	case "open":
+		peak, path := s.Load.Rate.PerSecond, "load.rate"
+		for i, st := range s.Load.Stages {
+			if st.Rate.PerSecond > peak {
+				peak, path = st.Rate.PerSecond, fmt.Sprintf("load.stages[%d].rate", i)
+			}
+		}
+		if peak > limit*(1+1e-9) {
+			p.add(path, "%s is above the cap of %s on this target; %s", units.Rate{PerSecond: peak}, units.Rate{PerSecond: limit}, raise)
+		}
+	}
 }
 
 func (t Target) check(p *problems) {
@@ -73,13 +130,13 @@ func (t Target) check(p *problems) {
 			p.add("target.url", "%s is the production API; set target.allow_production: true to send load there", t.URL)
 		}
 		if t.AccountID == "" {
-			p.add("target.account_id", "required when the target is not embedded")
+			p.add("target.account_id", "required when the target is not embedded: give it in the file, or with --account or $WRTC_ACCOUNT_ID")
 		}
 		if t.Username == "" {
-			p.add("target.username", "required when the target is not embedded, e.g. username: ${WRTC_USERNAME}")
+			p.add("target.username", "required when the target is not embedded: give it in the file (e.g. username: ${WRTC_USERNAME}), or export $WRTC_USERNAME")
 		}
 		if t.Password == "" {
-			p.add("target.password", "required when the target is not embedded, e.g. password: ${WRTC_PASSWORD}")
+			p.add("target.password", "required when the target is not embedded: give it in the file (e.g. password: ${WRTC_PASSWORD}), or export $WRTC_PASSWORD")
 		}
 		if t.Embedded != nil {
 			p.add("target.embedded", "configures the in-process reference API and applies only with url: embedded")
@@ -103,6 +160,12 @@ func (f Fixtures) check(p *problems) {
 		f.checkStatic(p)
 	default:
 		p.add("fixtures.mode", "%q is not allowed; use create or static", f.Mode)
+	}
+	if f.Rate.PerSecond <= 0 {
+		p.add("fixtures.rate", "%s must be greater than 0, e.g. 50/s", f.Rate)
+	}
+	if f.Concurrency < 1 {
+		p.add("fixtures.concurrency", "%d is too small; use 1 or more", f.Concurrency)
 	}
 	seen := map[string]bool{}
 	for i, a := range f.Aliases {
@@ -275,6 +338,20 @@ func (l LoadSpec) checkLength(p *problems) {
 	if l.Requests < 0 {
 		p.add("load.requests", "%d is too small; it must be at least 1", l.Requests)
 	}
+	if l.PerCase != 0 {
+		switch {
+		case l.PerCase < 0:
+			p.add("load.per_case", "%d is too small; it must be at least 1", l.PerCase)
+		case len(l.Stages) > 0:
+			p.add("load.per_case", "sets the run's length, and so do the stages; use rate with per_case")
+		case l.Duration != 0 || l.Requests != 0:
+			p.add("load.per_case", "sets the run's length (per_case × the cases of the mix); remove duration and requests")
+		}
+		if l.Warmup != 0 {
+			p.add("load.warmup", "would leave requests out of the exact per_case counts; remove it, or per_case")
+		}
+		return
+	}
 	if len(l.Stages) > 0 {
 		if total := stagesDuration(l.Stages); l.Duration != total {
 			p.add("load.duration", "%s differs from the stages' total %s; leave it out or make them equal", l.Duration, total)
@@ -308,6 +385,8 @@ func (s *Scenario) checkMix(p *problems) {
 		path := fmt.Sprintf("mix[%d]", i)
 		if e.Weight <= 0 || math.IsNaN(e.Weight) || math.IsInf(e.Weight, 0) {
 			p.add(path+".weight", "%v must be a number greater than 0", e.Weight)
+		} else if s.Load.PerCase > 0 && e.Weight != DefaultWeight {
+			p.add(path+".weight", "does not apply with load.per_case, which sends every case the same number of times; remove it")
 		}
 		for j, code := range e.Expect {
 			if code < 100 || code > 599 {
@@ -376,7 +455,8 @@ func (f Fixtures) cannotServe(c contract.Case) string {
 }
 
 // checkThresholds re-parses each threshold and checks that a case label names
-// a case of the mix.
+// a case of the mix, and that an abort_on_fail threshold can be judged while
+// the run goes on.
 func (s *Scenario) checkThresholds(p *problems) {
 	inMix := map[string]bool{}
 	for _, e := range s.Mix {
@@ -392,6 +472,17 @@ func (s *Scenario) checkThresholds(p *problems) {
 		}
 		if t.Case != "" && !inMix[t.Case] {
 			p.add(path, "%s: case %s is not in the mix, so the threshold would have nothing to measure", t.Expr, t.Case)
+		}
+		switch {
+		case t.Grace < 0:
+			p.add(path+".grace", "%s must not be negative", t.Grace)
+		case t.Grace > 0 && !t.AbortOnFail:
+			p.add(path+".grace", "applies with abort_on_fail: true; add it, or remove grace")
+		}
+		if t.AbortOnFail && t.Metric != nil {
+			if err := t.Live(); err != nil {
+				p.add(path, "%s: %v", t.Expr, err)
+			}
 		}
 	}
 }

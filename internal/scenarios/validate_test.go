@@ -75,6 +75,8 @@ func TestValidateAfterOverrides(t *testing.T) {
 		{"expect out of range", func(s *Scenario) { s.Mix[1].Expect = []int{42} }, "mix[1].expect[0]: 42 is not an HTTP status"},
 		{"no mix", func(s *Scenario) { s.Mix = nil }, "mix: needs at least one case"},
 		{"bad name", func(s *Scenario) { s.Name = "a b" }, `name: "a b" has characters that are not allowed`},
+		{"negative fixture rate", func(s *Scenario) { s.Fixtures.Rate = units.Rate{PerSecond: -5} }, "fixtures.rate: -5/s must be greater than 0"},
+		{"negative fixture concurrency", func(s *Scenario) { s.Fixtures.Concurrency = -1 }, "fixtures.concurrency: -1 is too small; use 1 or more"},
 		{"too many participants", func(s *Scenario) { s.Fixtures.ParticipantsPerSession = 21 },
 			"the API allows at most 20 participants in a session"},
 		{"one publisher among several participants serves subscribe_all", func(s *Scenario) {

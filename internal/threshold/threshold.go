@@ -47,6 +47,12 @@ type Threshold struct {
 	Value float64
 	// Percent records that a fraction was written as a percentage.
 	Percent bool
+	// AbortOnFail stops the run as soon as the threshold fails while it
+	// goes on (checked once per interval, on the figures so far), once
+	// Grace has passed since the end of the warm-up: a soak whose verdict
+	// is already lost need not run for hours.
+	AbortOnFail bool
+	Grace       time.Duration
 	// Line is the threshold's line in the scenario file, or 0.
 	Line int
 }
@@ -232,18 +238,11 @@ func (t *Threshold) parseValue(s string) error {
 		}
 		t.Value = float64(d) / float64(time.Millisecond)
 	case Fraction:
-		num, pct := strings.CutSuffix(s, "%")
-		v, err := units.ParseNumber(strings.TrimSpace(num))
+		v, pct, err := units.ParseFraction(s)
 		if err != nil {
-			return fmt.Errorf("%s is not a number; %s is a fraction (0.001) or a percentage (0.1%%)", s, m.Name)
+			return fmt.Errorf("%s: %w", m.Name, err)
 		}
-		if pct {
-			v, t.Percent = v/100, true
-		}
-		if v < 0 || v > 1 {
-			return fmt.Errorf("%s is out of range; %s is a fraction from 0 to 1, or a percentage from 0%% to 100%%", s, m.Name)
-		}
-		t.Value = v
+		t.Value, t.Percent = v, pct
 	case PerSecond:
 		r, err := units.ParseRateOrZero(s)
 		if err != nil {
@@ -293,6 +292,21 @@ func (t Threshold) String() string {
 		b.WriteString(units.FormatFloat(t.Value))
 	}
 	return b.String()
+}
+
+// Live reports, as an error saying why not, whether the threshold can be
+// judged on the figures of a run still going (an abort_on_fail threshold
+// is): those hold no histograms, so a duration percentile must be one of
+// the summaries' (p50, p90, p95, p99, p99_9).
+func (t Threshold) Live() error {
+	if t.Metric.Unit != Millis {
+		return nil
+	}
+	switch t.Stat {
+	case "min", "mean", "max", "stddev", "p50", "p90", "p95", "p99", "p99_9":
+		return nil
+	}
+	return fmt.Errorf("abort_on_fail judges the figures so far, which hold p50, p90, p95, p99 and p99_9 but not %s; use one of them", t.Stat)
 }
 
 // Evaluate measures the threshold on r and says whether it held. A

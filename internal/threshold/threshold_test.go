@@ -91,6 +91,7 @@ func TestParseThresholdErrors(t *testing.T) {
 		{"check bad stat", "checks.status_expected.broken == 0", `unknown stat "broken" for checks; allowed: failed or passed`},
 		{"error rate above one", "error_rate < 5", "out of range"},
 		{"error rate above 100 percent", "error_rate < 150%", "out of range"},
+		{"a bare 1 is ambiguous", "error_rate < 1", "1 is ambiguous; write 100% for every one, or 1% for one in a hundred"},
 		{"error rate with a stat", "error_rate.p99 < 0.1", "error_rate takes no stat"},
 		{"count is not a duration", "requests.dropped < 5ms", "is not a number; requests is a count"},
 		{"negative count", "shedding < -1", "must not be negative"},

@@ -20,6 +20,27 @@ func ParseNumber(s string) (float64, error) {
 	return v, err
 }
 
+// ParseFraction parses a share from 0 to 1, written as a percentage ("0.1%",
+// "5 %") or as a fraction below 1 ("0.001"); it reports whether it was a
+// percentage. A bare 1 is refused as ambiguous (100%, or 1%?): write the
+// percent sign.
+func ParseFraction(s string) (v float64, percent bool, err error) {
+	num, percent := strings.CutSuffix(strings.TrimSpace(s), "%")
+	v, err = ParseNumber(strings.TrimSpace(num))
+	switch {
+	case err != nil:
+		return 0, false, fmt.Errorf("%s is not a number; write a percentage (0.1%%) or a fraction below 1 (0.001)", s)
+	case percent:
+		v /= 100
+	case v == 1:
+		return 0, false, fmt.Errorf("%s is ambiguous; write 100%% for every one, or 1%% for one in a hundred", s)
+	}
+	if v < 0 || v > 1 {
+		return 0, false, fmt.Errorf("%s is out of range; write a percentage from 0%% to 100%%, or a fraction from 0 to 1", s)
+	}
+	return v, percent, nil
+}
+
 // FormatFloat formats v without float noise: 0.1 rather than
 // 0.10000000000000001, 1e-06 as 0.000001. It keeps 12 significant digits.
 func FormatFloat(v float64) string {

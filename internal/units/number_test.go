@@ -2,6 +2,7 @@ package units
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -41,5 +42,37 @@ func TestFormatNumbers(t *testing.T) {
 		{FormatMs(math.NaN()), "-"},
 	} {
 		assert.Equal(t, tc.want, tc.got)
+	}
+}
+
+func TestParseFraction(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    float64
+		percent bool
+		err     string
+	}{
+		{"0.1%", 0.001, true, ""},
+		{"5 %", 0.05, true, ""},
+		{"100%", 1, true, ""},
+		{"0.001", 0.001, false, ""},
+		{"0", 0, false, ""},
+		{"1", 0, false, "ambiguous"},
+		{"1.5", 0, false, "out of range"},
+		{"150%", 0, false, "out of range"},
+		{"-1%", 0, false, "out of range"},
+		{"x%", 0, false, "is not a number"},
+	}
+	for _, tt := range tests {
+		v, pct, err := ParseFraction(tt.in)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("ParseFraction(%q) = %v, %v; want an error with %q", tt.in, v, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || math.Abs(v-tt.want) > 1e-12 || pct != tt.percent {
+			t.Errorf("ParseFraction(%q) = %v, %v, %v; want %v, %v", tt.in, v, pct, err, tt.want, tt.percent)
+		}
 	}
 }

@@ -23,6 +23,8 @@ type Decoder struct {
 	keys   map[string]position // path → position of its key
 	failed []string            // paths whose values could not be read
 	unset  map[*yaml.Node]bool // scalars whose ${NAME} could not be expanded
+	envOf  map[*yaml.Node][]string
+	envAt  map[string][]string // path → the variables its value read
 }
 
 // position is a line and column in the file, both 1-based.
@@ -36,8 +38,12 @@ func NewDecoder(file string, lookupEnv func(string) (string, bool)) *Decoder {
 		lookupEnv = func(string) (string, bool) { return "", false }
 	}
 	return &Decoder{file: file, lookup: lookupEnv, pos: map[string]position{},
-		keys: map[string]position{}, unset: map[*yaml.Node]bool{}}
+		keys: map[string]position{}, unset: map[*yaml.Node]bool{}, envOf: map[*yaml.Node][]string{}, envAt: map[string][]string{}}
 }
+
+// Env returns the environment variables the value at path read through
+// ${NAME}, in order; nil when it read none.
+func (d *Decoder) Env(path string) []string { return d.envAt[path] }
 
 // yamlLine extracts the line from a yaml.v3 syntax error.
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

@@ -24,7 +24,10 @@ func (d *Decoder) expand(n *yaml.Node, seen map[*yaml.Node]bool) {
 		if !strings.Contains(n.Value, "$") {
 			return
 		}
-		v, errs := expandEnv(n.Value, d.lookup)
+		v, names, errs := expandEnv(n.Value, d.lookup)
+		if len(names) > 0 {
+			d.envOf[n] = names
+		}
 		for _, msg := range errs {
 			d.errs = append(d.errs, &Error{File: d.file, Line: n.Line, Column: n.Column, Msg: msg})
 			d.unset[n] = true
@@ -44,10 +47,11 @@ func (d *Decoder) expand(n *yaml.Node, seen map[*yaml.Node]bool) {
 	}
 }
 
-// expandEnv expands ${NAME} and $$ in s. A $ followed by anything else is kept.
-func expandEnv(s string, lookup func(string) (string, bool)) (string, []string) {
+// expandEnv expands ${NAME} and $$ in s, and returns the names it read. A $
+// followed by anything else is kept.
+func expandEnv(s string, lookup func(string) (string, bool)) (string, []string, []string) {
 	var b strings.Builder
-	var errs []string
+	var names, errs []string
 	for i := 0; i < len(s); i++ {
 		if s[i] != '$' || i+1 >= len(s) {
 			b.WriteByte(s[i])
@@ -62,13 +66,14 @@ func expandEnv(s string, lookup func(string) (string, bool)) (string, []string) 
 			if end < 0 {
 				errs = append(errs, fmt.Sprintf("unclosed ${ in %q; write ${NAME}, or $$ for a literal $", s))
 				b.WriteString(s[i:])
-				return b.String(), errs
+				return b.String(), names, errs
 			}
 			name := s[i+2 : i+end]
 			if !envName.MatchString(name) {
 				errs = append(errs, fmt.Sprintf("${%s} is not a variable reference; a name has letters, digits and _, and $$ writes a literal $", name))
 			} else if v, ok := lookup(name); ok {
 				b.WriteString(v)
+				names = append(names, name)
 			} else {
 				errs = append(errs, fmt.Sprintf("${%s} is not set; export it or remove the key", name))
 			}
@@ -77,5 +82,5 @@ func expandEnv(s string, lookup func(string) (string, bool)) (string, []string) 
 			b.WriteByte('$')
 		}
 	}
-	return b.String(), errs
+	return b.String(), names, errs
 }

@@ -81,6 +81,9 @@ func (d *Decoder) entries(n *yaml.Node, path string, decoder func(k *yaml.Node, 
 		d.keys[p] = position{k.Line, k.Column}
 		if v.Kind == yaml.ScalarNode {
 			d.pos[p] = position{v.Line, v.Column} // blocks are located by their key
+			if names := d.envOf[v]; names != nil {
+				d.envAt[p] = names
+			}
 		}
 		switch {
 		case d.unset[v]:
