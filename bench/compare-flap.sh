@@ -52,7 +52,8 @@ pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
-	rm -rf "$work/wrtcbench" "$work/wrtcbench-old" "$work/old"
+	rm -rf "$work/wrtcbench" "$work/wrtcbench-old" "$work/old" "$work/compare.out"
+	[ "$out" = "$work" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 
