@@ -40,6 +40,9 @@ func targetError(err error) error { return &exitError{code: exitTarget, err: err
 // errChecksFailed is returned when a run completed but a check or threshold failed.
 var errChecksFailed = errors.New("checks or thresholds failed")
 
+// errRegressed is returned by compare when the current runs regressed.
+var errRegressed = errors.New("the current runs regressed")
+
 // errBehindSchedule is returned when the generator could not keep its schedule.
 var errBehindSchedule = errors.New("the load generator fell behind its schedule")
 
@@ -67,7 +70,7 @@ func exitCode(err error) int {
 		return ee.code
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
-	case errors.Is(err, errChecksFailed):
+	case errors.Is(err, errChecksFailed), errors.Is(err, errRegressed):
 		return exitFailed
 	case errors.Is(err, errBehindSchedule):
 		return exitInvalid

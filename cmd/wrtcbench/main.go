@@ -39,7 +39,7 @@ func commands() []command {
 		{"plan", "plan SCENARIO.yaml", "dry run: fixtures, case mix, schedule and one curl per case", runPlan},
 		{"report", "report RESULT_DIR [--format F] [--out FILE]", "re-render a finished run", runReport},
 		{"merge", "merge DIR... --out DIR", "combine the shards of one distributed run into one result", runMerge},
-		{"compare", "compare BASELINE CURRENT [flags]", "CI gate: exit 1 when CURRENT regressed against BASELINE", runCompare},
+		{"compare", "compare BASELINE... [--] CURRENT... [flags]", "CI gate: exit 1 when CURRENT regressed against BASELINE", runCompare},
 	}
 }
 

@@ -271,7 +271,7 @@ func TestServeFaultsFileErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, exitUsage, exitCode(err))
 	assert.Equal(t, strings.Join([]string{
-		file + `:2:3: unknown key "fixd" in latency; allowed: fixed, uniform, lognormal, tail (did you mean "fixed"?)`,
+		file + `:2:3: unknown key "fixd" in latency; allowed: fixed, uniform, lognormal, tail, tails (did you mean "fixed"?)`,
 		file + `:3:1: errors: the probabilities add up to 1.3, above 1`,
 		file + `:4:8: reset: "often" is not a number; a probability is a number from 0 to 1, e.g. 0.01`,
 	}, "\n"), err.Error())

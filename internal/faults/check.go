@@ -57,7 +57,6 @@ func (f Faults) Check(p *yamlnode.Problems, path string) {
 	nonNeg("latency.uniform.max", l.Uniform.Max)
 	nonNeg("latency.lognormal.median", l.LogNormal.Median)
 	nonNeg("latency.lognormal.max", l.LogNormal.Max)
-	nonNeg("latency.tail.latency", l.Tail.Latency)
 	bases := 0
 	for _, on := range []bool{l.Fixed > 0, l.Uniform.Max > 0 || l.Uniform.Min > 0, l.LogNormal.Median > 0} {
 		if on {
@@ -79,9 +78,16 @@ func (f Faults) Check(p *yamlnode.Problems, path string) {
 	if l.LogNormal.Max != 0 && l.LogNormal.Max < l.LogNormal.Median {
 		p.Add(at("latency.lognormal"), "max %s is below the median %s", l.LogNormal.Max, l.LogNormal.Median)
 	}
-	prob("latency.tail.fraction", l.Tail.Fraction)
-	if (l.Tail.Fraction > 0) != (l.Tail.Latency > 0) {
-		p.Add(at("latency.tail"), "set both fraction and latency, or neither")
+	tail := func(key string, t Tail) {
+		nonNeg(key+".latency", t.Latency)
+		prob(key+".fraction", t.Fraction)
+		if (t.Fraction > 0) != (t.Latency > 0) {
+			p.Add(at(key), "set both fraction and latency, or neither")
+		}
+	}
+	tail("latency.tail", l.Tail)
+	for i, t := range l.Tails {
+		tail("latency.tails["+strconv.Itoa(i)+"]", t)
 	}
 
 	sum, probs := 0.0, true

@@ -79,12 +79,20 @@ func decodeLatency(d *yamlnode.Decoder, n *yaml.Node, path string, l *Latency) {
 				{Name: "max", Decode: d.Duration(&l.LogNormal.Max, false)},
 			})
 		}},
-		{Name: "tail", Decode: func(n *yaml.Node, p string) {
-			d.Mapping(n, p, []yamlnode.Field{
-				{Name: "fraction", Decode: d.Number(&l.Tail.Fraction, "a fraction is a number from 0 to 1, e.g. 0.01")},
-				{Name: "latency", Decode: d.Duration(&l.Tail.Latency, false)},
+		{Name: "tail", Decode: func(n *yaml.Node, p string) { decodeTail(d, n, p, &l.Tail) }},
+		{Name: "tails", Decode: func(n *yaml.Node, p string) {
+			d.Sequence(n, p, "tails {fraction, latency}", func(c *yaml.Node, p string) {
+				l.Tails = append(l.Tails, Tail{})
+				decodeTail(d, c, p, &l.Tails[len(l.Tails)-1])
 			})
 		}},
+	})
+}
+
+func decodeTail(d *yamlnode.Decoder, n *yaml.Node, path string, t *Tail) {
+	d.Mapping(n, path, []yamlnode.Field{
+		{Name: "fraction", Decode: d.Number(&t.Fraction, "a fraction is a number from 0 to 1, e.g. 0.01")},
+		{Name: "latency", Decode: d.Duration(&t.Latency, false)},
 	})
 }
 

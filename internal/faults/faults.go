@@ -32,6 +32,7 @@ const (
 //	  fixed: 2ms                     # or uniform: {min: 1ms, max: 5ms}
 //	                                 # or lognormal: {median: 2ms, sigma: 0.5, max: 1s}
 //	  tail: {fraction: 0.01, latency: 200ms}
+//	  tails: [{fraction: 0.2, latency: 5ms}]   # more tails, each drawn on its own
 //	errors: {500: 0.01, 503: 0.02}
 //	rate_limit: {rate: 1000/s, burst: 100}
 //	stall: {every: 5s, for: 1s}
@@ -97,7 +98,7 @@ func AcceptInvalidShapes() []AcceptInvalid {
 }
 
 // Latency delays requests. At most one base distribution (Fixed, Uniform,
-// LogNormal) may be set; Tail adds on top of it.
+// LogNormal) may be set; Tail and each of Tails add on top of it.
 type Latency struct {
 	// Fixed delays every request by this much.
 	Fixed time.Duration
@@ -107,6 +108,11 @@ type Latency struct {
 	LogNormal LogNormal
 	// Tail adds Latency to a Fraction of the requests, on top of the base delay.
 	Tail Tail
+	// Tails are more tails, each drawn on its own (independently of Tail and
+	// of one another), so that two slow paths can overlap: a 10% tail and a
+	// 20% one give 8% of requests the first only, 18% the second only and 2%
+	// both.
+	Tails []Tail
 }
 
 // Uniform is a delay drawn uniformly from [Min, Max]. Max zero: off.
@@ -178,7 +184,7 @@ func (f Faults) Enabled() bool {
 }
 
 func (l Latency) enabled() bool {
-	return l.Fixed > 0 || l.Uniform.Max > 0 || l.LogNormal.Median > 0 || l.Tail.Fraction > 0
+	return l.Fixed > 0 || l.Uniform.Max > 0 || l.LogNormal.Median > 0 || l.Tail.Fraction > 0 || len(l.Tails) > 0
 }
 
 // ErrorStatuses returns the statuses of f.Errors in ascending order, so the

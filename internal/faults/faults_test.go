@@ -74,6 +74,7 @@ func TestDocExampleParses(t *testing.T) {
 	assert.Equal(t, RoutesAddParticipant, f.Routes)
 	assert.Equal(t, 2*ms, f.Latency.Fixed)
 	assert.NotZero(t, f.Latency.Tail)
+	assert.Len(t, f.Latency.Tails, 1)
 	assert.Len(t, f.Errors, 2)
 	assert.NotZero(t, f.RateLimit)
 	assert.NotZero(t, f.Stall)
@@ -98,7 +99,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown key with a suggestion", "latncy: {fixed: 2ms}\n",
 			`f.yaml:1:1: unknown key "latncy" at the top level; allowed: routes, latency, errors, rate_limit, stall, reset, close, slow_body, bad, accept_invalid (did you mean "latency"?)`},
 		{"unknown nested key", "latency:\n  fixed: 1ms\n  jitter: 2ms\n",
-			`f.yaml:3:3: unknown key "jitter" in latency; allowed: fixed, uniform, lognormal, tail`},
+			`f.yaml:3:3: unknown key "jitter" in latency; allowed: fixed, uniform, lognormal, tail, tails`},
 		{"a duration without a unit", "latency: {fixed: 2}\n",
 			`f.yaml:1:18: latency.fixed: "2" is not a duration; a duration needs a unit, e.g. 2s or 2ms`},
 		{"a duration that is a mapping", "latency: {fixed: {ms: 2}}\n",
@@ -119,6 +120,8 @@ func TestParseErrors(t *testing.T) {
 			`f.yaml:1:1: errors: the probabilities add up to 1.3, above 1`},
 		{"half a tail", "latency:\n  tail: {fraction: 0.1}\n",
 			`f.yaml:2:3: latency.tail: set both fraction and latency, or neither`},
+		{"half a second tail", "latency:\n  tails: [{fraction: 0.1, latency: 1ms}, {latency: 2ms}]\n",
+			`f.yaml:2:42: latency.tails[1]: set both fraction and latency, or neither`},
 		{"a status given twice", "errors: {500: 0.1, 0500: 0.2}\n",
 			`f.yaml:1:20: errors.0500: status 500 is given twice`},
 		{"errors that are a list", "errors: [500]\n",
@@ -171,6 +174,8 @@ func TestValidate(t *testing.T) {
 		{"negative fixed", Faults{Latency: Latency{Fixed: -ms}}, "latency.fixed: -1ms must not be negative"},
 		{"negative uniform min", Faults{Latency: Latency{Uniform: Uniform{Min: -ms, Max: ms}}}, "latency.uniform.min: -1ms must not be negative"},
 		{"negative tail latency", Faults{Latency: Latency{Tail: Tail{Fraction: 0.1, Latency: -ms}}}, "latency.tail.latency: -1ms must not be negative"},
+		{"two tails", Faults{Latency: Latency{Tail: Tail{Fraction: 0.1, Latency: 38 * ms}, Tails: []Tail{{Fraction: 0.2, Latency: 5 * ms}}}}, ""},
+		{"half a second tail", Faults{Latency: Latency{Tails: []Tail{{Fraction: 0.2}}}}, "latency.tails[0]: set both fraction and latency, or neither"},
 		{"two base latencies", Faults{Latency: Latency{Fixed: ms, Uniform: Uniform{Max: 2 * ms}}}, "latency: set at most one of fixed, uniform and lognormal"},
 		{"uniform min above max", Faults{Latency: Latency{Uniform: Uniform{Min: 3 * ms, Max: 2 * ms}}}, "latency.uniform: min 3ms is above max 2ms"},
 		{"negative sigma", Faults{Latency: Latency{LogNormal: LogNormal{Median: ms, Sigma: -1}}}, "latency.lognormal.sigma: -1 is out of range; use a number from 0 to 10"},

@@ -307,3 +307,27 @@ func TestStatsSub(t *testing.T) {
 	assert.Equal(t, map[int]uint64{204: 3, 500: 1}, d.Status)
 	assert.Equal(t, map[FaultKind]uint64{FaultError: 1}, d.Faults)
 }
+
+// TestPlanTails: a second tail is drawn on its own, so the two overlap as
+// independent events would (2% get both of a 10% and a 20% tail), and adding
+// it moves none of the other decisions.
+func TestPlanTails(t *testing.T) {
+	one := faults.Faults{Errors: map[int]float64{500: 0.1},
+		Latency: faults.Latency{Fixed: ms(2), Tail: faults.Tail{Fraction: 0.1, Latency: ms(38)}}}
+	two := one
+	two.Latency.Tails = []faults.Tail{{Fraction: 0.2, Latency: ms(5)}}
+	const n = 20000
+	a, b := newInjector(one, 7, time.Now()), newInjector(two, 7, time.Now())
+	got := map[time.Duration]int{}
+	for range n {
+		pa, pb := a.plan(), b.plan()
+		require.Equal(t, pa.errStatus, pb.errStatus, "the second tail moved another draw")
+		require.Equal(t, pa.delay == ms(40), pb.delay >= ms(40), "the second tail moved the first")
+		got[pb.delay]++
+	}
+	// Binomial standard deviations are below 65 for these n and p; allow 5.
+	for d, p := range map[time.Duration]float64{ms(2): 0.72, ms(7): 0.18, ms(40): 0.08, ms(45): 0.02} {
+		assert.InDelta(t, p*n, got[d], 325, "delay %v", d)
+	}
+	assert.Len(t, got, 4, "only the four sums of the two tails")
+}

@@ -23,8 +23,8 @@ const (
 
 // plan is every random fault decision for one request, made when it arrives.
 type plan struct {
-	delay        time.Duration // base plus tail latency
-	base, tail   bool          // which latency parts are non-zero
+	delay        time.Duration // base plus tail latencies
+	base, tail   bool          // which latency parts are non-zero (tail: any tail)
 	conn         connFault
 	errStatus    int // 0: none
 	wrongStatus  bool
@@ -102,6 +102,14 @@ func (in *injector) plan() plan {
 	if u[2] < l.Tail.Fraction {
 		p.delay += l.Tail.Latency
 		p.tail = true
+	}
+	// Each further tail draws after the eight fixed slots, so adding one
+	// moves none of the other decisions.
+	for _, t := range l.Tails {
+		if float64(src.Uint64()>>11)*0x1p-53 < t.Fraction {
+			p.delay += t.Latency
+			p.tail = true
+		}
 	}
 	switch {
 	case u[3] < in.f.Reset:

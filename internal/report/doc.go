@@ -8,8 +8,8 @@
 // report.html stay flat however long a run lasts), the report.json model (Report, format wrtcbench.report/v1), the
 // verdict (Decide), the renderers (text, JSON, Markdown, JUnit, HTML with
 // charts, HdrHistogram interval log), the result folder (WriteFolder,
-// ReadFolder), and the comparison and merging of finished runs (Compare,
-// Merge).
+// ReadFolder), and the merging of the shards of one run (Merge). Comparing
+// runs is package compare's.
 //
 // It does not send requests, pace load or parse scenario files, and it does
 // not know the threshold grammar: a threshold is a Gate (package threshold
