@@ -29,7 +29,7 @@ type compareOptions struct {
 // 1 when the current runs regressed against the baseline, 2 on a usage
 // error (a scenario file, a partial report, another format version...).
 func runCompare(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	o, base, cur, err := parseCompareArgs(args, stderr)
+	o, base, cur, err := parseCompareArgs(args, stdout)
 	if err != nil {
 		return err
 	}
@@ -78,8 +78,8 @@ func readRuns(paths []string) ([]compare.Run, error) {
 // parseCompareArgs parses the flags and splits the runs at "--": before it
 // the baseline, after it the current runs. Without "--" there must be
 // exactly two runs. Flags may come anywhere.
-func parseCompareArgs(args []string, stderr io.Writer) (o compareOptions, base, cur []string, err error) {
-	fs := newFlagSet("compare", stderr)
+func parseCompareArgs(args []string, help io.Writer) (o compareOptions, base, cur []string, err error) {
+	fs := newFlagSet("compare", help)
 	var pct, errPP, dropPct float64
 	var q percentiles
 	for _, x := range compare.DefaultQuantiles() {

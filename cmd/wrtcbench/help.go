@@ -28,6 +28,11 @@ placeholders until a run sets them up.`,
 	"report": `Re-render a finished run from its report.json, without rerunning anything.
 RESULT_DIR is the result folder or the report.json itself. The output is
 byte for byte the file the run wrote.`,
+	"compare": `Compare runs of one scenario: a baseline (one or more result folders or
+report.json files) against the current ones. A figure regresses only when
+the change is statistically significant (order-statistic intervals and a
+Mann-Whitney U test) and beyond the tolerance; ~ marks no significant
+change. Exit 1 on a regression. See docs/compare.md.`,
 	"merge": `Combine the result folders of the shards of one distributed run (each run
 with --shard i/N) into one result folder, losslessly, and judge the
 scenario's thresholds again on the whole.`,
