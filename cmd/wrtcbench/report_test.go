@@ -102,7 +102,7 @@ func TestReportExitCodes(t *testing.T) {
 		{"two folders", []string{dir, dir}, exitUsage, "got 2"},
 		{"unknown format", []string{dir, "--format", "pdf"}, exitUsage, "unknown format"},
 		{"unknown flag", []string{dir, "--colour"}, exitUsage, "unknown flag --colour"},
-		{"missing folder", []string{filepath.Join(dir, "nope")}, exitUsage, "no such file"},
+		{"missing folder", []string{filepath.Join(dir, "nope")}, exitUsage, "no such result folder"},
 		{"not a report", []string{notReport}, exitUsage, "not a wrtcbench report"},
 		{"unwritable --out", []string{dir, "--out", filepath.Join(dir, "nope", "x")}, exitFailed, "no such file"},
 	} {

@@ -36,7 +36,7 @@ func TestReadRun(t *testing.T) {
 		name, path, want string
 	}{
 		{"a scenario file", write("smoke.yaml", []byte("name: smoke\nload: {rate: 10/s}\n")),
-			"smoke.yaml is a scenario file, not a result: run it first, then compare its result folder"},
+			"smoke.yaml is a scenario file, not a result: run it first, then use its result folder"},
 		{"a scenario under another name", write("smoke.txt", []byte("# smoke\nname: smoke\nmix:\n  - {case: subscribe_all}\n")),
 			"a scenario file (YAML), not a result"},
 		{"a partial report", write("running/report.json", report(func(m map[string]any) {

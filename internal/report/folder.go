@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // FolderFile is one file of the result folder and the format it holds.
@@ -86,26 +88,60 @@ func writeAtomic(path string, data []byte) (err error) {
 // ReadFolder reads the report.json of a result folder. path is the folder
 // or the report.json file itself.
 func ReadFolder(path string) (*Report, error) {
+	file := path
 	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s: no such result folder or report.json", path)
+	case err != nil:
+		return nil, err
+	case fi.IsDir():
+		file = filepath.Join(path, "report.json")
+		if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no report.json in this folder: not a result folder", path)
+		}
+	}
+	if ext := strings.ToLower(filepath.Ext(file)); ext == ".yaml" || ext == ".yml" {
+		return nil, fmt.Errorf("%s is a scenario file, not a result: run it first, then use its result folder", path)
+	}
+	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
-	if fi.IsDir() {
-		path = filepath.Join(path, "report.json")
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+	if err := sniff(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	var r Report
 	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if r.Format != Format {
-		if r.Format == "" {
-			return nil, fmt.Errorf("%s: %w", path, errors.New(`not a wrtcbench report: no "format" field`))
-		}
-		return nil, fmt.Errorf("%s: format %q is not %q", path, r.Format, Format)
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return &r, nil
+}
+
+// sniff says what data is when it is not a report.json of this format
+// version, before a JSON decoder would fail on it with a parser error.
+func sniff(data []byte) error {
+	if t := bytes.TrimSpace(data); len(t) == 0 || t[0] != '{' {
+		if bytes.Contains(data, []byte("\nmix:")) || bytes.HasPrefix(data, []byte("name:")) || bytes.Contains(data, []byte("\nname:")) {
+			return errors.New("a scenario file (YAML), not a result: run it first, then use its result folder")
+		}
+		return errors.New("not a wrtcbench report: report.json is a JSON object")
+	}
+	var head struct {
+		Format string `json:"format"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return fmt.Errorf("not a complete report.json: %v at byte %d; is a run still writing it?", syn, syn.Offset)
+		}
+		// A field of another type is for the full decoder to name.
+	}
+	switch head.Format {
+	case Format:
+		return nil
+	case "":
+		return errors.New(`not a wrtcbench report: it has no "format" field`)
+	}
+	return fmt.Errorf("a report of format %q; this wrtcbench reads %q (use runs made by the same major version)", head.Format, Format)
 }
