@@ -75,7 +75,7 @@ func BenchmarkPipeline(b *testing.B) {
 		if os.Getenv("WRTC_BENCH_TIMER") == "runtime" {
 			cfg.Timer = runner.TimerRuntime
 		}
-		cfg.NetpollReads = os.Getenv("WRTC_BENCH_READS") == "netpoll"
+		cfg.NoDeferredReads = os.Getenv("WRTC_BENCH_READS") == "netpoll"
 	}
 	col := report.NewCollector([]report.CaseMeta{{Name: "subscribe_all", Expect: contract.NewStatusSet(204), Weight: 1}},
 		contract.Default(), cfg.Workers(), 0)

@@ -59,12 +59,13 @@ type Config struct {
 	// Slack. 0 sends every request at its due time.
 	Slack time.Duration
 	Timer Timer // how the open-model scheduler sleeps; the zero value is TimerPrecise
-	// NetpollReads makes the open model's lean engine wait for each answer
-	// in Go's netpoller, as the closed model does: a wake-up of the process
-	// per answer. By default (Linux) answers are read when the scheduler
-	// next wakes and timed by the kernel's receive stamp; see tick_linux.go.
-	NetpollReads bool
-	MaxBodyBytes int // 0 means DefaultMaxBodyBytes
+	// NoDeferredReads makes the open model's lean engine wait for each
+	// answer in Go's netpoller, as the closed model does: a wake-up of the
+	// process per answer. By default (Linux) the open model defers its
+	// reads: answers are read when the scheduler next wakes and timed by
+	// the kernel's receive stamp; see deferred_linux.go.
+	NoDeferredReads bool
+	MaxBodyBytes    int // 0 means DefaultMaxBodyBytes
 
 	Client   *http.Client
 	Source   Source

@@ -22,7 +22,7 @@ import (
 // exchange (bench/README.md has the profiles).
 
 // leanConn is a worker's connection: a net.Conn read through Go's netpoller,
-// or (open model, Linux) a tickConn read at the scheduler's wake-ups.
+// or (open model, Linux) a deferredConn read through the deferred reads.
 type leanConn struct {
 	c interface {
 		SetDeadline(time.Time) error
@@ -119,7 +119,7 @@ func (w *worker) exchange(ctx context.Context, wr *wire, deadline time.Time, res
 	if err != nil {
 		return reused, started, err
 	}
-	if tc, ok := lc.c.(*tickConn); ok {
+	if tc, ok := lc.c.(*deferredConn); ok {
 		// Read when the scheduler woke; arrived when the kernel says.
 		tc.idle()
 		if at, ok := tc.received(w.r.start); ok {
@@ -137,8 +137,8 @@ func (w *worker) exchange(ctx context.Context, wr *wire, deadline time.Time, res
 // connection's deadline is moved into the past, which ends any read or
 // write in progress.
 func (w *worker) dial(ctx context.Context, addr string, deadline time.Time) (*leanConn, error) {
-	if re := w.r.reactor; re != nil {
-		tc, stop, err := re.dial(ctx, addr, deadline)
+	if d := w.r.deferred; d != nil {
+		tc, stop, err := d.dial(ctx, addr, deadline)
 		if err != nil {
 			return nil, err
 		}

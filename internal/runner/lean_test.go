@@ -31,8 +31,8 @@ func sendMany(t *testing.T, cc ClientConfig, reqs []*Request, maxBody int) []Res
 }
 
 // readModes are the two ways the lean engine waits for an answer: Go's
-// netpoller, or the open model's deferred reads (the reactor, here with no
-// scheduler ticking, so every wait is armed to wake the process).
+// netpoller, or the open model's deferred reads (here with no scheduler
+// polling them, so every wait is armed to wake the process).
 var readModes = []struct {
 	name     string
 	deferred bool
@@ -52,13 +52,13 @@ func sendManyReading(t *testing.T, cc ClientConfig, deferred bool, reqs []*Reque
 	})
 	require.NoError(t, err)
 	if deferred {
-		re, err := newReactor()
+		d, err := newDeferredReads()
 		if err != nil {
 			t.Skip(err)
 		}
-		re.sleep(-1)
-		rn.reactor = re
-		defer re.close()
+		d.sleep(-1)
+		rn.deferred = d
+		defer d.close()
 	}
 	rn.start = time.Now()
 	w := rn.newWorker(0)

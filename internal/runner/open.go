@@ -10,10 +10,10 @@ import (
 // runOpen schedules requests with the pacer and hands them to a pool of
 // MaxInFlight workers. It reports whether ctx ended the run early.
 func (r *Runner) runOpen(ctx context.Context) bool {
-	if r.transport != nil && r.transport.lean && !r.cfg.NetpollReads {
-		if re, err := newReactor(); err == nil {
-			r.reactor = re
-			defer func() { re.close(); r.reactor = nil }()
+	if r.transport != nil && r.transport.lean && !r.cfg.NoDeferredReads {
+		if re, err := newDeferredReads(); err == nil {
+			r.deferred = re
+			defer func() { re.close(); r.deferred = nil }()
 		}
 	}
 	p := newPool(r.cfg.MaxInFlight)
@@ -33,7 +33,7 @@ func (r *Runner) runOpen(ctx context.Context) bool {
 	}
 	interrupted := r.schedule(ctx, p)
 	r.scheduleEnd.Store(int64(time.Since(r.start)))
-	r.reactor.sleep(-1) // nothing wakes the scheduler any more: answers wake the process
+	r.deferred.sleep(-1) // nothing wakes the scheduler any more: answers wake the process
 	p.close()
 	wg.Wait()
 	return interrupted
@@ -159,7 +159,7 @@ func (r *Runner) schedule(ctx context.Context, p *pool) (interrupted bool) {
 			batchN++
 		default:
 			if earliest > now {
-				r.reactor.sleep(earliest - now)
+				r.deferred.sleep(earliest - now)
 				if !w.wait(ctx, earliest) {
 					return true
 				}
@@ -170,9 +170,9 @@ func (r *Runner) schedule(ctx context.Context, p *pool) (interrupted bool) {
 				batchDue, batchEnd, batchN = due, due+r.cfg.Slack, 1
 			}
 		}
-		if r.reactor != nil && now-polled >= pollEvery {
+		if r.deferred != nil && now-polled >= pollEvery {
 			// Hand on the answers that arrived since the last wake-up.
-			r.reactor.tick()
+			r.deferred.poll()
 			polled = now
 		}
 		if now-earliest > r.cfg.MaxOvershoot {
@@ -191,7 +191,7 @@ func (r *Runner) schedule(ctx context.Context, p *pool) (interrupted bool) {
 				r.scheduled.Add(1)
 				continue
 			}
-			r.reactor.sleep(-1) // until a worker is free: answers must wake the process
+			r.deferred.sleep(-1) // until a worker is free: answers must wake the process
 			for sl == nil {
 				select {
 				case <-p.freed:

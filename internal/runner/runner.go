@@ -24,9 +24,9 @@ type Summary struct {
 type Runner struct {
 	cfg       Config
 	start     time.Time
-	transport *Transport    // the client's, when NewClient made it: the lean engine may be used
-	reactor   *reactor      // the open model's deferred reads; nil when responses are read at once
-	timeout   time.Duration // per request, for the lean engine
+	transport *Transport     // the client's, when NewClient made it: the lean engine may be used
+	deferred  *deferredReads // the open model's deferred reads; nil when responses are read at once
+	timeout   time.Duration  // per request, for the lean engine
 
 	scheduled, sent, dropped, completed, late atomic.Uint64
 	inFlight, maxInFlight                     atomic.Int64

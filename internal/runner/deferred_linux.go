@@ -19,7 +19,8 @@ import (
 )
 
 // Deferred reads: how the open model reads its responses with one wake-up
-// per scheduler tick instead of one more per response.
+// of the process per wake-up of the scheduler, instead of one more per
+// response.
 //
 // On this kind of machine a wake-up of an idle process costs more CPU than
 // the request itself (bench/README.md measures about 30 µs on the VM the
@@ -34,7 +35,7 @@ import (
 //     response read a few hundred microseconds after it arrived is still
 //     timed from its arrival, to the microsecond: latency does not depend on
 //     when it is read;
-//   - when the scheduler will not wake within farTick (a low rate, the end of
+//   - when the scheduler will not wake within farSleep (a low rate, the end of
 //     the schedule, a wait for a free worker in queue mode), the sockets
 //     with a worker waiting are armed, one-shot, in a second epoll set that
 //     Go's netpoller does watch, so a response then wakes the process at once;
@@ -44,19 +45,19 @@ import (
 // A connection whose kernel cannot timestamp reads is always armed, so it
 // behaves like a netpoller connection. The closed model keeps netpoller
 // connections: it sends the next request the moment a response is read, and
-// its process is busy, not woken. (A reactor variant for it, every socket
+// its process is busy, not woken. (Deferred reads for it, every socket
 // registered edge-triggered so that a worker skips the read that finds
 // nothing after each write, saved that system call and no CPU: the hop
 // through the poller goroutine cost as much.)
 
-// farTick is how far off the scheduler's next wake-up must be for waiting
+// farSleep is how far off the scheduler's next wake-up must be for waiting
 // sockets to be armed to wake the process. Below it, a response waits at most
 // this long to be read (its time is the kernel's, not the read's), holding
 // its worker that much longer.
-const farTick = time.Millisecond
+const farSleep = time.Millisecond
 
-// reactor is the table of deferred-read connections of one run.
-type reactor struct {
+// deferredReads is the table of deferred-read connections of one run.
+type deferredReads struct {
 	epoch time.Time // deadlines are nanoseconds since epoch, on the monotonic clock
 
 	rfd    int      // epoll of sockets in use, level-triggered: polled, never waited on
@@ -69,21 +70,21 @@ type reactor struct {
 	rev    [64]unix.EpollEvent // the scheduler's
 
 	stamps atomic.Bool // the kernel timestamps received data on these sockets
-	far    atomic.Bool // the scheduler sleeps past farTick: waiting sockets are armed; set under mu
+	far    atomic.Bool // the scheduler sleeps past farSleep: waiting sockets are armed; set under mu
 
 	mu          sync.Mutex
-	conns       map[int]*tickConn // by descriptor
-	minDeadline int64             // earliest deadline of a waiting connection; 0 for none
-	pollerDl    int64             // the poller's read deadline; 0 for none
+	conns       map[int]*deferredConn // by descriptor
+	minDeadline int64                 // earliest deadline of a waiting connection; 0 for none
+	pollerDl    int64                 // the poller's read deadline; 0 for none
 	closed      bool
 
 	minDl atomic.Int64 // minDeadline, for the scheduler's check without the lock
 	done  chan struct{}
 }
 
-// newReactor returns a running reactor, or an error when the platform cannot
-// give one (the caller then uses netpoller connections).
-func newReactor() (*reactor, error) {
+// newDeferredReads returns a running table, or an error when the platform
+// cannot give one (the caller then uses netpoller connections).
+func newDeferredReads() (*deferredReads, error) {
 	rfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		return nil, fmt.Errorf("epoll_create1: %w", err)
@@ -98,7 +99,7 @@ func newReactor() (*reactor, error) {
 		_ = unix.Close(wfd)
 		return nil, fmt.Errorf("epoll: %w", err)
 	}
-	r := &reactor{epoch: time.Now(), rfd: rfd, wfd: wfd, conns: make(map[int]*tickConn), done: make(chan struct{})}
+	r := &deferredReads{epoch: time.Now(), rfd: rfd, wfd: wfd, conns: make(map[int]*deferredConn), done: make(chan struct{})}
 	r.stamps.Store(true)
 	// A non-blocking descriptor makes a pollable File: the poller goroutine
 	// parks in Go's netpoller until an armed socket is ready.
@@ -125,12 +126,12 @@ func newReactor() (*reactor, error) {
 	return r, nil
 }
 
-// now returns the reactor's clock: nanoseconds since its epoch.
-func (r *reactor) now() int64 { return int64(time.Since(r.epoch)) }
+// now returns the table's clock: nanoseconds since its epoch.
+func (r *deferredReads) now() int64 { return int64(time.Since(r.epoch)) }
 
 // poller waits for armed sockets and the earliest deadline, and hands each
 // ready socket to its worker.
-func (r *reactor) poller() {
+func (r *deferredReads) poller() {
 	defer close(r.done)
 	for {
 		err := r.wraw.Read(r.waitFn)
@@ -154,9 +155,9 @@ func (r *reactor) poller() {
 	}
 }
 
-// tick is the scheduler's: it has woken to send. Every waiting worker whose
+// poll is the scheduler's: it has woken to send. Every waiting worker whose
 // socket has data, or whose deadline has passed, is handed on.
-func (r *reactor) tick() {
+func (r *deferredReads) poll() {
 	n, _, e := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(r.rfd), uintptr(unsafe.Pointer(&r.rev[0])),
 		uintptr(len(r.rev)), 0, 0, 0)
 	if e != 0 {
@@ -181,7 +182,7 @@ func (r *reactor) tick() {
 		case !c.active.Load() && c.inR:
 			// Readable with no request on it: the server closed an idle
 			// connection, or sent what nobody asked for. Out of the polled
-			// set, so that it is not reported on every tick; the worker's
+			// set, so that it is not reported on every poll; the worker's
 			// check before its next request finds it out.
 			_ = unix.EpollCtl(r.rfd, unix.EPOLL_CTL_DEL, c.fd, nil)
 			c.inR = false
@@ -194,10 +195,10 @@ func (r *reactor) tick() {
 }
 
 // sleep is the scheduler's: it is about to sleep for d (d < 0: until a worker
-// frees up, or for good). Past farTick, waiting sockets are armed so that a
+// frees up, or for good). Past farSleep, waiting sockets are armed so that a
 // response wakes the process, and so are those of workers that wait later.
-func (r *reactor) sleep(d time.Duration) {
-	if r == nil || (d >= 0 && d <= farTick) {
+func (r *deferredReads) sleep(d time.Duration) {
+	if r == nil || (d >= 0 && d <= farSleep) {
 		return
 	}
 	r.mu.Lock()
@@ -211,7 +212,7 @@ func (r *reactor) sleep(d time.Duration) {
 }
 
 // armLocked arms c to wake the poller once for events.
-func (r *reactor) armLocked(c *tickConn, events uint32) {
+func (r *deferredReads) armLocked(c *deferredConn, events uint32) {
 	ev := unix.EpollEvent{Events: events | unix.EPOLLRDHUP | unix.EPOLLONESHOT, Fd: int32(c.fd)}
 	op := unix.EPOLL_CTL_ADD
 	if c.inW {
@@ -223,7 +224,7 @@ func (r *reactor) armLocked(c *tickConn, events uint32) {
 }
 
 // wakeLocked hands c back to its worker with err (nil: try again).
-func (r *reactor) wakeLocked(c *tickConn, err error) {
+func (r *deferredReads) wakeLocked(c *deferredConn, err error) {
 	c.waiting = false
 	c.werr = err
 	c.wake <- struct{}{} // buffered; a worker waits for one wake at a time
@@ -231,7 +232,7 @@ func (r *reactor) wakeLocked(c *tickConn, err error) {
 
 // expireLocked wakes the waiting workers whose deadline has passed, and sets
 // the poller's deadline to the next one.
-func (r *reactor) expireLocked(now int64) {
+func (r *deferredReads) expireLocked(now int64) {
 	if r.minDeadline != 0 && now >= r.minDeadline {
 		next := int64(0)
 		for _, c := range r.conns {
@@ -251,7 +252,7 @@ func (r *reactor) expireLocked(now int64) {
 }
 
 // setPollerDeadlineLocked makes the poller wake at dl (0: not for a deadline).
-func (r *reactor) setPollerDeadlineLocked(dl int64) {
+func (r *deferredReads) setPollerDeadlineLocked(dl int64) {
 	if dl == r.pollerDl || r.closed {
 		return
 	}
@@ -265,7 +266,7 @@ func (r *reactor) setPollerDeadlineLocked(dl int64) {
 
 // await parks c's worker until its socket may be ready (for writing when
 // write is set), its deadline passes, or it is closed.
-func (r *reactor) await(c *tickConn, write bool) error {
+func (r *deferredReads) await(c *deferredConn, write bool) error {
 	r.mu.Lock()
 	switch {
 	case c.closed:
@@ -299,7 +300,7 @@ func (r *reactor) await(c *tickConn, write bool) error {
 }
 
 // close stops the poller. Connections still open stay usable on their own.
-func (r *reactor) close() {
+func (r *deferredReads) close() {
 	r.mu.Lock()
 	r.closed = true
 	r.mu.Unlock()
@@ -308,16 +309,17 @@ func (r *reactor) close() {
 	_ = unix.Close(r.rfd)
 }
 
-// tickConn is a worker's connection whose reads wait on the reactor.
-type tickConn struct {
-	r    *reactor
+// deferredConn is a worker's connection whose reads wait on the deferred
+// reads of its run rather than on Go's netpoller.
+type deferredConn struct {
+	r    *deferredReads
 	fd   int
 	wake chan struct{}
 	werr error // why the last wake ended the wait; written before the wake is sent
 
 	// Under r.mu.
 	waiting, armed, inR, inW, closed bool
-	deadline                         int64 // reactor nanoseconds; 0 for none
+	deadline                         int64 // the table's nanoseconds; 0 for none
 
 	active atomic.Bool // a request is on the connection (written, answer not all read)
 	fresh  bool        // a request was just written: wait before the first read
@@ -329,12 +331,12 @@ type tickConn struct {
 	peek [1]byte
 }
 
-var _ io.ReadWriter = (*tickConn)(nil)
+var _ io.ReadWriter = (*deferredConn)(nil)
 
-// dial connects to addr with a socket the reactor reads. When ctx is
+// dial connects to addr with a socket the deferred reads read. When ctx is
 // cancelled the connection's deadline moves into the past, which ends any
 // wait in progress; stop unregisters that hook.
-func (r *reactor) dial(ctx context.Context, addr string, deadline time.Time) (c *tickConn, stop func() bool, err error) {
+func (r *deferredReads) dial(ctx context.Context, addr string, deadline time.Time) (c *deferredConn, stop func() bool, err error) {
 	opErr := func(err error) error { return &net.OpError{Op: "dial", Net: "tcp", Err: err} }
 	ta, err := net.ResolveTCPAddr("tcp", addr)
 	if err != nil {
@@ -364,7 +366,7 @@ func (r *reactor) dial(ctx context.Context, addr string, deadline time.Time) (c 
 	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
 		r.stamps.Store(false)
 	}
-	c = &tickConn{r: r, fd: fd, wake: make(chan struct{}, 1)}
+	c = &deferredConn{r: r, fd: fd, wake: make(chan struct{}, 1)}
 	c.msg.Iov = &c.iov
 	c.msg.Iovlen = 1
 	r.mu.Lock()
@@ -399,7 +401,7 @@ func (r *reactor) dial(ctx context.Context, addr string, deadline time.Time) (c 
 
 // SetDeadline sets the deadline of every wait; one in the past ends the wait
 // in progress.
-func (c *tickConn) SetDeadline(t time.Time) error {
+func (c *deferredConn) SetDeadline(t time.Time) error {
 	r := c.r
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -415,7 +417,7 @@ func (c *tickConn) SetDeadline(t time.Time) error {
 }
 
 // Close closes the socket; the kernel takes it out of both epoll sets.
-func (c *tickConn) Close() error {
+func (c *deferredConn) Close() error {
 	r := c.r
 	r.mu.Lock()
 	if c.closed {
@@ -431,8 +433,8 @@ func (c *tickConn) Close() error {
 	return unix.Close(c.fd)
 }
 
-// Write writes p whole; a full send buffer waits on the reactor.
-func (c *tickConn) Write(p []byte) (int, error) {
+// Write writes p whole; a full send buffer waits on the deferred reads.
+func (c *deferredConn) Write(p []byte) (int, error) {
 	c.active.Store(true)
 	written := 0
 	for len(p) > 0 {
@@ -454,15 +456,15 @@ func (c *tickConn) Write(p []byte) (int, error) {
 	return written, nil
 }
 
-// Read reads what has arrived, waiting on the reactor when nothing has. The
+// Read reads what has arrived, waiting on the deferred reads when nothing has. The
 // kernel's timestamp of the data read is kept in rx.
-func (c *tickConn) Read(p []byte) (int, error) {
+func (c *deferredConn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
 	if c.fresh {
 		// An answer does not come back within a system call's time: wait
-		// for the reactor rather than try a read that would find nothing.
+		// for the poll rather than try a read that would find nothing.
 		c.fresh = false
 		if err := c.r.await(c, false); err != nil {
 			return 0, err
@@ -514,12 +516,12 @@ func rxStamp(oob []byte) (int64, bool) {
 }
 
 // idle marks the end of a request: the answer is read.
-func (c *tickConn) idle() { c.active.Store(false) }
+func (c *deferredConn) idle() { c.active.Store(false) }
 
 // received returns when the last data read arrived, as an offset from
 // start, given now: the kernel's timestamp moved onto the monotonic clock.
 // It is now when the kernel gave no timestamp.
-func (c *tickConn) received(start time.Time) (time.Duration, bool) {
+func (c *deferredConn) received(start time.Time) (time.Duration, bool) {
 	now := time.Now()
 	at := now.Sub(start)
 	if c.rx == 0 {
@@ -535,7 +537,7 @@ func (c *tickConn) received(start time.Time) (time.Duration, bool) {
 
 // peerClosed reports whether the server has closed the idle connection (or
 // sent bytes nobody asked for), by peeking without blocking.
-func (c *tickConn) peerClosed() bool {
+func (c *deferredConn) peerClosed() bool {
 	_, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(c.fd), uintptr(unsafe.Pointer(&c.peek[0])), 1,
 		unix.MSG_PEEK|unix.MSG_DONTWAIT, 0, 0)
 	return e != unix.EAGAIN
