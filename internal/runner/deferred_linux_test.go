@@ -51,7 +51,7 @@ func TestDeferredReadTimedByKernel(t *testing.T) {
 		require.NoError(t, err)
 		require.Contains(t, string(buf[:n]), "204")
 		read := time.Since(start)
-		got, ok := c.received(start)
+		got, ok := c.answered(start)
 		if !ok {
 			continue
 		}

@@ -11,25 +11,56 @@ import (
 // The lean HTTP/1.1 engine. Each worker owns at most one kept-alive
 // connection and sends one request at a time on it: the pre-rendered bytes
 // of the request in one write, then the response read straight from the
-// socket on the worker's own goroutine. There is no connection pool to lock,
-// no per-request goroutine, context, timer or header map, and in the steady
-// state no allocation; the per-request timeout is the connection's deadline.
-// net/http costs about twice the CPU per request on a small loopback
-// exchange (bench/README.md has the profiles).
+// socket on the worker's own goroutine (http1.go parses it). There is no
+// connection pool to lock, no per-request goroutine, context, timer or
+// header map, and in the steady state no allocation; the per-request timeout
+// is the connection's deadline. net/http costs about twice the CPU per
+// request on a small loopback exchange (bench/README.md has the profiles).
 
-// leanConn is a worker's connection: a net.Conn read through Go's netpoller,
-// or (open model, Linux) a deferredConn read through the deferred reads.
+// conn is what the lean engine needs of a worker's connection: a socket
+// read through Go's netpoller (sock; plainConn where raw system calls are
+// not to be had) or, in the open model on Linux, through the deferred reads
+// (deferredConn).
+type conn interface {
+	io.ReadWriter
+	// SetDeadline sets the deadline of every read and write; one in the
+	// past ends those in progress.
+	SetDeadline(t time.Time) error
+	Close() error
+	// idle reports what waits on the connection between two requests,
+	// without blocking and without consuming it.
+	idle() waiting
+	// answered marks the request on the connection answered, and returns
+	// when its last bytes arrived, as an offset from start, when the
+	// kernel stamped them (ok); otherwise the answer is timed when read.
+	answered(start time.Time) (at time.Duration, ok bool)
+}
+
+// waiting is what sits on a kept connection between two requests.
+type waiting uint8
+
+const (
+	nothingWaiting waiting = iota // alive and quiet: reusable
+	peerGone                      // closed or reset by the server
+	strayBytes                    // bytes nobody asked for
+)
+
+// plainConn is a net.Conn as a conn: it cannot tell what waits on it, and
+// its answers are timed when read.
+type plainConn struct{ net.Conn }
+
+func (plainConn) idle() waiting                            { return nothingWaiting }
+func (plainConn) answered(time.Time) (time.Duration, bool) { return 0, false }
+
+// leanConn is a worker's connection and what the engine knows of it.
 type leanConn struct {
-	c interface {
-		SetDeadline(time.Time) error
-		Close() error
-	}
+	c        conn
 	addr     string
 	br       *bufio.Reader
-	stop     func() bool   // unregisters the cancel hook
-	last     time.Time     // when its last response was read
-	deadline time.Time     // the deadline set on it, reused while later than a request's own
-	io       io.ReadWriter // c itself, or its raw system-call reader and writer (sock)
+	stop     func() bool // unregisters the cancel hook
+	last     time.Time   // when its last response was read
+	deadline time.Time   // the deadline set on it, reused while later than a request's own
+	close    bool        // the server asked to close it, or the body was left unread
 }
 
 // aLongTimeAgo is a deadline in the past: it fails every pending I/O at once.
@@ -45,7 +76,7 @@ const idlePeek = time.Millisecond
 // roundTripLean sends the rendered request wr and reads its response into
 // res. Nothing is ever sent twice: a kept connection the server has closed
 // while it sat idle is found out before the request is written (see
-// peerClosed) and replaced, and every failure after the write — a reset, an
+// conn.idle) and replaced, and every failure after the write — a reset, an
 // EOF, a timeout, a broken response — is the target's answer, and recorded.
 // (net/http resends a PUT on a closed kept connection only when nothing was
 // written either.)
@@ -54,7 +85,7 @@ func (w *worker) roundTripLean(ctx context.Context, wr *wire, res *Result, now t
 		return wr.err
 	}
 	deadline := now.Add(w.r.timeout)
-	if lc := w.lc; lc != nil && (lc.br.Buffered() > 0 || (now.Sub(lc.last) > idlePeek && lc.peerClosed())) {
+	if lc := w.lc; lc != nil && (lc.br.Buffered() > 0 || (now.Sub(lc.last) > idlePeek && lc.c.idle() != nothingWaiting)) {
 		w.closeConn() // closed while idle, or unasked-for bytes: not reusable
 	}
 	err := w.exchange(ctx, wr, deadline, res)
@@ -96,7 +127,7 @@ func (w *worker) exchange(ctx context.Context, wr *wire, deadline time.Time, res
 	if ctx.Err() != nil { // a cancel before SetDeadline was overwritten by it
 		return ctx.Err()
 	}
-	if _, err := lc.io.Write(wr.bytes); err != nil {
+	if _, err := lc.c.Write(wr.bytes); err != nil {
 		return err
 	}
 	m := &w.msg
@@ -105,14 +136,11 @@ func (w *worker) exchange(ctx context.Context, wr *wire, deadline time.Time, res
 	}
 	res.Response = Response{Status: m.status, ContentType: m.contentType, Body: m.body, BodyLen: m.bodyLen}
 	res.RetryAfter = m.retryAfter
-	if tc, ok := lc.c.(*deferredConn); ok {
-		// Read when the scheduler woke; arrived when the kernel says.
-		tc.idle()
-		if at, ok := tc.received(w.r.start); ok {
-			res.Done = at
-		}
+	// Read when the scheduler woke (deferred reads); arrived when the
+	// kernel says. lc.last is set by the caller, with the response's end.
+	if at, ok := lc.c.answered(w.r.start); ok {
+		res.Done = at
 	}
-	// lc.last is set by the caller, with the response's end.
 	if m.close {
 		w.closeConn()
 	}
@@ -123,34 +151,31 @@ func (w *worker) exchange(ctx context.Context, wr *wire, deadline time.Time, res
 // connection's deadline is moved into the past, which ends any read or
 // write in progress.
 func (w *worker) dial(ctx context.Context, addr string, deadline time.Time) (*leanConn, error) {
+	var (
+		c    conn
+		stop func() bool
+	)
 	if d := w.r.deferred; d != nil {
-		tc, stop, err := d.dial(ctx, addr, deadline)
+		var err error
+		if c, stop, err = d.dial(ctx, addr, deadline); err != nil {
+			return nil, err
+		}
+	} else {
+		d := net.Dialer{Deadline: deadline, KeepAlive: 30 * time.Second}
+		nc, err := d.DialContext(ctx, "tcp", addr)
 		if err != nil {
 			return nil, err
 		}
-		if w.br == nil {
-			w.br = bufio.NewReaderSize(tc, maxHeadLine)
-		} else {
-			w.br.Reset(tc)
-		}
-		w.lc = &leanConn{c: tc, io: tc, addr: addr, br: w.br, stop: stop}
-		return w.lc, nil
+		c = newSock(nc)
+		stop = context.AfterFunc(ctx, func() { _ = nc.SetDeadline(aLongTimeAgo) })
 	}
-	d := net.Dialer{Deadline: deadline, KeepAlive: 30 * time.Second}
-	c, err := d.DialContext(ctx, "tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	rw := newSock(c)
 	if w.br == nil {
-		w.br = bufio.NewReaderSize(rw, maxHeadLine)
+		w.br = bufio.NewReaderSize(c, maxHeadLine)
 	} else {
-		w.br.Reset(rw)
+		w.br.Reset(c)
 	}
-	lc := &leanConn{c: c, io: rw, addr: addr, br: w.br}
-	lc.stop = context.AfterFunc(ctx, func() { _ = c.SetDeadline(aLongTimeAgo) })
-	w.lc = lc
-	return lc, nil
+	w.lc = &leanConn{c: c, addr: addr, br: w.br, stop: stop}
+	return w.lc, nil
 }
 
 // closeConn closes the worker's connection, if it has one.
@@ -161,14 +186,4 @@ func (w *worker) closeConn() {
 	w.lc.stop()
 	_ = w.lc.c.Close()
 	w.lc = nil
-}
-
-// peerClosed reports whether the server has closed the idle connection, when
-// the platform can tell without blocking; elsewhere a connection closed while
-// idle shows as a transport error of the next request.
-func (lc *leanConn) peerClosed() bool {
-	if s, ok := lc.io.(interface{ peerClosed() bool }); ok {
-		return s.peerClosed()
-	}
-	return false
 }
