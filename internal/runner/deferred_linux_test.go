@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -159,29 +158,4 @@ func TestDeferredReadsTimeOutAndCancel(t *testing.T) {
 			assert.Equal(t, ErrCanceled, r.Err, r.ErrText)
 		}
 	})
-}
-
-// recorderFunc is a Recorder made of a function.
-type recorderFunc func(worker int, r *Result)
-
-func (f recorderFunc) Record(worker int, r *Result) { f(worker, r) }
-
-// TestIdleWorkersLastInFirstOut: at a rate the target keeps up with, the
-// worker that went idle last takes the next request, so a few warm
-// connections carry the run; handing requests out in turn would open one
-// connection per worker (all 64 here).
-func TestIdleWorkersLastInFirstOut(t *testing.T) {
-	var conns atomic.Int32
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	defer srv.Close()
-	sum, all, _ := deferredRun(t, context.Background(), srv.URL, Constant{PerSecond: 1000}, 100*time.Millisecond, 5*time.Second)
-	require.Equal(t, uint64(100), sum.Sent)
-	require.Len(t, all, 100)
-	assert.LessOrEqual(t, conns.Load(), int32(32), "connections opened for 100 requests 1 ms apart")
 }

@@ -51,6 +51,11 @@ func (c *collect) sorted() []Result {
 	return c.all
 }
 
+// recorderFunc is a Recorder made of a function.
+type recorderFunc func(worker int, r *Result)
+
+func (f recorderFunc) Record(worker int, r *Result) { f(worker, r) }
+
 func testConfig(rt roundTripFunc, rec Recorder) Config {
 	req := &Request{Method: "PUT", URL: "http://target.test/v1/x"}
 	return Config{
