@@ -6,23 +6,56 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
+	"math"
 	"time"
 )
 
-// The lean engine's HTTP/1.1 response parser (RFC 9112): a status line,
-// header fields, and a body framed by Content-Length, chunked coding or the
-// end of the connection. It reads from a bufio.Reader and writes into a
+// The lean engine's HTTP/1.1 response parser, strict after RFC 9112: a
+// status line, header fields, and a body framed by Content-Length, chunked
+// coding or the end of the connection. It reads from a bufio.Reader into a
 // message and a bodyBuf, and knows nothing of connections or workers.
+//
+// What it refuses (errMalformed) is what RFC 9112 says to treat as an error,
+// or what would make the framing ambiguous:
+//   - a status line other than "HTTP/1.d ddd[ reason]", a status below 100,
+//     a control character in the reason;
+//   - a field name that is not a token or has space before its colon, a
+//     field value with a control character (a bare CR, NUL, ...), a folded
+//     line (obs-fold) that continues a field the engine reads;
+//   - a Content-Length that is not all digits (a sign, a space inside, a
+//     list), or two that differ;
+//   - a Transfer-Encoding other than a single "chunked" (two fields, another
+//     coding, or any on an HTTP/1.0 response);
+//   - a chunk size that is not 1 to 16 hex digits, chunk data not followed
+//     by CRLF;
+//   - a 101 Switching Protocols: no request of the engine asks to upgrade.
+//
+// A head larger than MaxHeadBytes is errHeadTooLarge. A body is read up to
+// the bodyBuf's bound plus its drain (maxDrain); a longer one is cut there, its length
+// counted as read, and the connection closed.
 
-// maxHeadLine bounds a line of a response head; the bufio.Reader's size.
-const maxHeadLine = 8 << 10
+// MaxHeadBytes bounds what the engines read of a response head: the status
+// line and header fields of the response and of the interim (1xx) responses
+// before it, line ends included; and, separately, the trailer fields of a
+// chunked body. It is net/http's default for a server's request headers
+// (http.DefaultMaxHeaderBytes), and the net/http engine's
+// MaxResponseHeaderBytes, so both engines refuse the same heads.
+const MaxHeadBytes = 1 << 20
 
-// maxHeadLines bounds the number of lines of a response head.
-const maxHeadLines = 200
+// readBufSize is the size of a connection's bufio.Reader: a longer line of
+// a head is gathered in the message's scratch buffer.
+const readBufSize = 8 << 10
 
-// errMalformed marks a response the engine cannot read as HTTP/1.1.
+// maxDrain is how much of a body beyond the kept bound is read (and
+// discarded) to keep the connection reusable; past it the connection is
+// closed.
+const maxDrain = 4 << 20
+
+// errMalformed marks a response that is not valid HTTP/1.1 (ErrMalformed).
 var errMalformed = errors.New("malformed HTTP response")
+
+// errHeadTooLarge marks a response head beyond MaxHeadBytes (ErrHeadTooLarge).
+var errHeadTooLarge = fmt.Errorf("response head larger than %d bytes", MaxHeadBytes)
 
 // message is what the lean engine reads of one response. A worker keeps one
 // and reuses it, so that a Content-Type that repeats is not allocated again.
@@ -32,30 +65,39 @@ type message struct {
 	retryAfter  time.Duration // of a 429 or 503
 	body        []byte        // the body up to the bodyBuf's bound
 	bodyLen     int64         // the body's length as read, which may exceed len(body)
+	announced   bool          // the head announced a body the status forbids (see Response.Announced)
 	close       bool          // the connection cannot carry another request
 
 	lastType string // the last Content-Type read, reused while it repeats
+	scratch  []byte // a line longer than the reader's buffer
 }
 
-// header is what the engine keeps of a response head's fields.
-type header struct {
-	length           int64 // Content-Length; -1 when absent
-	chunked          bool
-	close, keepAlive bool // Connection: close / keep-alive
+// framing is what a head says of the body that follows it.
+type framing struct {
+	length      int64 // Content-Length; -1 when absent
+	chunked     bool
+	te          int // Transfer-Encoding fields seen
+	close       bool
+	keepAlive   bool
+	http10      bool
+	interpreted bool // the last field read is one the engine interprets (for obs-fold)
 }
 
 // bodyBuf holds the kept part of response bodies: a buffer that starts
 // small and grows, up to max, when a body needs more.
 type bodyBuf struct {
-	b   []byte
-	max int
+	b     []byte
+	max   int   // the most of a body kept
+	drain int64 // the most of a body read past max, to keep the connection; maxDrain
 }
 
 // initialBody is the size a body buffer starts at. 256 workers with 64 KiB
 // each would otherwise keep 16 MiB live for bodies that are mostly empty.
 const initialBody = 4 << 10
 
-func newBodyBuf(max int) bodyBuf { return bodyBuf{b: make([]byte, min(initialBody, max)), max: max} }
+func newBodyBuf(max int) bodyBuf {
+	return bodyBuf{b: make([]byte, min(initialBody, max)), max: max, drain: maxDrain}
+}
 
 // room returns the buffer, grown to hold at least n bytes (at most max), its
 // contents kept.
@@ -69,219 +111,392 @@ func (b *bodyBuf) room(n int) []byte {
 	return b.b
 }
 
-// maxDrain is how much of a body beyond the kept bound is read (and
-// discarded) to keep the connection reusable; past it the connection is
-// closed.
-const maxDrain = 4 << 20
-
 // readResponse reads one response to a request (a HEAD request when head is
 // set) from br into m, its body into b: the status, Content-Type,
-// Retry-After, and the body up to b's bound, counting the rest. 1xx interim
-// responses are skipped.
+// Retry-After, and the body up to b's bound, counting the rest. Interim
+// (1xx) responses are skipped. It reads at most 2×MaxHeadBytes + b.max +
+// maxDrain bytes and a little framing, whatever br holds.
 func readResponse(br *bufio.Reader, head bool, b *bodyBuf, m *message) error {
-	m.status, m.contentType, m.retryAfter, m.body, m.bodyLen, m.close = 0, "", 0, b.b[:0], 0, false
+	m.status, m.contentType, m.retryAfter, m.body, m.bodyLen, m.announced, m.close = 0, "", 0, b.b[:0], 0, false, false
+	budget := MaxHeadBytes
 	for {
-		line, err := br.ReadSlice('\n')
+		line, err := readLine(br, &m.scratch, &budget)
 		if err != nil {
-			if len(line) > 0 || m.status != 0 { // within a response, or after an interim one
-				return unexpected(err)
+			if err == io.EOF && m.status == 0 {
+				return io.EOF // closed before answering
 			}
 			return err
 		}
-		status, http11, err := parseStatusLine(line)
+		status, http10, err := parseStatusLine(line)
 		if err != nil {
 			return err
 		}
 		m.status = status
-		h, err := readHeader(br, m)
+		f, err := readFields(br, m, &budget)
 		if err != nil {
 			return err
 		}
+		f.http10 = http10
 		if status >= 100 && status < 200 && status != 101 {
 			continue // 100 Continue and the like: the real response follows
 		}
-		m.close = h.close || (!http11 && !h.keepAlive)
-		switch {
-		case head, status == 204, status == 304, status < 200:
-			return nil
-		case h.chunked:
-			return readChunked(br, b, m)
-		case h.length >= 0:
-			return readBody(br, b, m, h.length)
-		default:
-			m.close = true // the body ends when the server closes
-			return readBody(br, b, m, -1)
-		}
+		return readBody(br, head, b, m, &f)
 	}
 }
 
-// readHeader reads header lines up to the blank line that ends the head.
-func readHeader(br *bufio.Reader, m *message) (header, error) {
-	h := header{length: -1}
-	for range maxHeadLines {
-		line, err := br.ReadSlice('\n')
-		if err != nil {
-			if errors.Is(err, bufio.ErrBufferFull) {
-				return h, fmt.Errorf("%w: a header line is longer than %d bytes", errMalformed, maxHeadLine)
-			}
-			return h, unexpected(err)
+// readBody reads the body f frames, after a head of status m.status.
+func readBody(br *bufio.Reader, head bool, b *bodyBuf, m *message, f *framing) error {
+	if f.te > 0 && (f.te > 1 || !f.chunked || f.http10) {
+		return fmt.Errorf("%w: unsupported Transfer-Encoding", errMalformed)
+	}
+	m.close = f.close || (f.http10 && !f.keepAlive)
+	switch {
+	case m.status == 101:
+		return fmt.Errorf("%w: 101 Switching Protocols to a request that asked for no upgrade", errMalformed)
+	case head:
+		return nil
+	case m.status == 204 || m.status == 304:
+		// No content, whatever the head says. A body it announces is
+		// flagged, and the connection not reused: its bytes may follow.
+		if f.chunked || f.length > 0 {
+			m.announced, m.close = true, true
 		}
-		line = trimCRLF(line)
+		return nil
+	case f.chunked:
+		// A Content-Length beside chunked coding is overridden by it (RFC
+		// 9112 section 6.3), but the connection is not to be trusted again.
+		m.close = m.close || f.length >= 0
+		return readChunked(br, b, m)
+	case f.length >= 0:
+		return readFixed(br, b, m, f.length)
+	default:
+		m.close = true // the body ends when the server closes
+		return readToEOF(br, b, m)
+	}
+}
+
+// readFields reads header fields up to the blank line that ends the head.
+func readFields(br *bufio.Reader, m *message, budget *int) (framing, error) {
+	f := framing{length: -1}
+	first := true
+	for {
+		line, err := readLine(br, &m.scratch, budget)
+		if err != nil {
+			return f, unexpected(err)
+		}
 		if len(line) == 0 {
-			return h, nil
+			return f, nil
 		}
-		colon := bytes.IndexByte(line, ':')
-		if colon <= 0 {
-			return h, fmt.Errorf("%w: header line %q", errMalformed, line)
+		if line[0] == ' ' || line[0] == '\t' {
+			// obs-fold: the line continues the field before it. Only the
+			// value of a field the engine does not read may be folded.
+			if first || f.interpreted || !validValue(line) {
+				return f, fmt.Errorf("%w: folded header line %q", errMalformed, clip(line))
+			}
+			continue
 		}
-		name, value := line[:colon], bytes.Trim(line[colon+1:], " \t")
-		switch {
-		case asciiEqualFold(name, "content-length"):
-			n, err := strconv.ParseInt(string(value), 10, 64)
-			if err != nil || n < 0 || (h.length >= 0 && n != h.length) {
-				return h, fmt.Errorf("%w: Content-Length %q", errMalformed, value)
-			}
-			h.length = n
-		case asciiEqualFold(name, "transfer-encoding"):
-			h.chunked = hasToken(value, "chunked")
-		case asciiEqualFold(name, "connection"):
-			h.close = h.close || hasToken(value, "close")
-			h.keepAlive = h.keepAlive || hasToken(value, "keep-alive")
-		case asciiEqualFold(name, "content-type"):
-			if string(value) != m.lastType { // no allocation when it repeats
-				m.lastType = string(value)
-			}
-			m.contentType = m.lastType
-		case asciiEqualFold(name, "retry-after"):
-			if m.status == 429 || m.status == 503 {
-				m.retryAfter = parseRetryAfter(string(value), time.Now())
-			}
+		first = false
+		if err := f.field(line, m); err != nil {
+			return f, err
 		}
 	}
-	return h, fmt.Errorf("%w: more than %d header lines", errMalformed, maxHeadLines)
 }
 
-// readBody reads a body of n bytes (until EOF when n < 0): up to b's bound
-// kept, up to maxDrain more read and counted; past that the connection is
+// field reads one header field line into f and m.
+func (f *framing) field(line []byte, m *message) error {
+	colon := bytes.IndexByte(line, ':')
+	if colon <= 0 || !validToken(line[:colon]) {
+		return fmt.Errorf("%w: header line %q", errMalformed, clip(line))
+	}
+	name, value := line[:colon], bytes.Trim(line[colon+1:], " \t")
+	if !validValue(value) {
+		return fmt.Errorf("%w: header line %q", errMalformed, clip(line))
+	}
+	f.interpreted = true
+	switch {
+	case asciiEqualFold(name, "content-length"):
+		n, ok := parseDigits(value)
+		if !ok || (f.length >= 0 && n != f.length) {
+			return fmt.Errorf("%w: Content-Length %q", errMalformed, clip(value))
+		}
+		f.length = n
+	case asciiEqualFold(name, "transfer-encoding"):
+		f.te++
+		f.chunked = asciiEqualFold(value, "chunked")
+	case asciiEqualFold(name, "connection"):
+		f.close = f.close || hasToken(value, "close")
+		f.keepAlive = f.keepAlive || hasToken(value, "keep-alive")
+	case asciiEqualFold(name, "content-type"):
+		if string(value) != m.lastType { // no allocation when it repeats
+			m.lastType = string(value)
+		}
+		m.contentType = m.lastType
+	case asciiEqualFold(name, "retry-after"):
+		if m.status == 429 || m.status == 503 {
+			m.retryAfter = parseRetryAfter(string(value), time.Now())
+		}
+	default:
+		f.interpreted = false
+	}
+	return nil
+}
+
+// readFixed reads a body of n bytes: up to b's bound kept, up to b.drain
+// more read and counted; past that the body is cut and the connection
 // closed rather than drained.
-func readBody(br *bufio.Reader, b *bodyBuf, m *message, n int64) error {
-	keep := b.max
-	if n >= 0 {
-		keep = int(min(n, int64(keep)))
-	}
+func readFixed(br *bufio.Reader, b *bodyBuf, m *message, n int64) error {
+	keep := int(min(n, int64(b.max)))
 	got, err := io.ReadFull(br, b.room(keep)[:keep])
-	m.body = b.b[:got]
-	m.bodyLen = int64(got)
-	if n < 0 {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		rest, err := io.Copy(io.Discard, io.LimitReader(br, maxDrain))
-		m.bodyLen += rest
-		if rest == maxDrain {
-			m.close = true
-		}
-		return err
-	}
+	m.body, m.bodyLen = b.b[:got], int64(got)
 	if err != nil {
 		return unexpected(err)
 	}
 	left := n - int64(got)
-	if left == 0 {
-		return nil
-	}
-	if left > maxDrain {
+	if left > b.drain {
 		m.close = true
-		left = maxDrain
+		left = b.drain
 	}
 	rest, err := br.Discard(int(left))
 	m.bodyLen += int64(rest)
 	return unexpected(err)
 }
 
-// readChunked reads a chunked body (RFC 9112 section 7.1) like readBody.
+// readToEOF reads a body that ends when the server closes, like readFixed.
+func readToEOF(br *bufio.Reader, b *bodyBuf, m *message) error {
+	got, err := io.ReadFull(br, b.room(b.max)[:b.max])
+	m.body, m.bodyLen = b.b[:got], int64(got)
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return nil // the end of the body
+	case err != nil:
+		return err
+	}
+	rest, err := io.Copy(io.Discard, io.LimitReader(br, b.drain))
+	m.bodyLen += rest
+	return err // at b.drain the body is cut; the connection closes anyway
+}
+
+// readChunked reads a chunked body (RFC 9112 section 7.1) like readFixed:
+// the chunks up to b's bound kept and up to b.drain more counted; a body
+// that goes on past that is cut and the connection closed. Then the
+// trailer fields, which are read and dropped. Chunk lines end in CRLF, and
+// their extensions may not outweigh the data (net/http's rule: 16 bytes per
+// chunk and twice its size, 16 KiB in all).
 func readChunked(br *bufio.Reader, b *bodyBuf, m *message) error {
 	kept, total := 0, int64(0)
+	limit := int64(b.max) + b.drain
+	var excess int64
 	for {
-		line, err := br.ReadSlice('\n')
+		line, err := readChunkLine(br)
 		if err != nil {
-			return unexpected(err)
+			return err
 		}
-		line = trimCRLF(line)
-		if i := bytes.IndexByte(line, ';'); i >= 0 {
-			line = line[:i] // chunk extensions
+		size, ok := parseChunkSize(line)
+		if !ok {
+			return fmt.Errorf("%w: chunk size %q", errMalformed, clip(line))
 		}
-		size, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 16, 64)
-		if err != nil || size < 0 {
-			return fmt.Errorf("%w: chunk size %q", errMalformed, line)
+		excess = max(excess+int64(len(line))+4-16-2*min(size, 1<<40), 0)
+		if excess > 16<<10 {
+			return fmt.Errorf("%w: chunk extensions outweigh the data", errMalformed)
 		}
 		if size == 0 {
 			break
 		}
-		if total+size > int64(b.max)+maxDrain {
-			m.close = true
-			m.body, m.bodyLen = b.b[:kept], total
-			return nil
-		}
+		cut := size > limit-total
+		size = min(size, limit-total)
 		take := int(min(size, int64(b.max-kept)))
 		b.room(kept + take)
-		if _, err := io.ReadFull(br, b.b[kept:kept+take]); err != nil {
+		n, err := io.ReadFull(br, b.b[kept:kept+take])
+		kept += n
+		total += int64(n)
+		if err == nil {
+			var d int
+			d, err = br.Discard(int(size) - take)
+			total += int64(d)
+		}
+		m.body, m.bodyLen = b.b[:kept], total
+		if err != nil {
 			return unexpected(err)
 		}
-		kept += take
-		if _, err := br.Discard(int(size) - take); err != nil {
-			return unexpected(err)
+		if cut {
+			m.close = true
+			return nil
 		}
-		total += size
 		if err := expectCRLF(br); err != nil {
 			return err
 		}
 	}
-	for range maxHeadLines { // trailers, up to the blank line
-		line, err := br.ReadSlice('\n')
+	budget := MaxHeadBytes
+	for first := true; ; first = false { // trailer fields, up to the blank line
+		line, err := readLine(br, &m.scratch, &budget)
 		if err != nil {
 			return unexpected(err)
 		}
-		if len(trimCRLF(line)) == 0 {
-			m.body, m.bodyLen = b.b[:kept], total
+		if len(line) == 0 {
 			return nil
 		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if first || !validValue(line) {
+				return fmt.Errorf("%w: trailer line %q", errMalformed, clip(line))
+			}
+			continue
+		}
+		colon := bytes.IndexByte(line, ':')
+		if colon <= 0 || !validToken(line[:colon]) || !validValue(line[colon+1:]) {
+			return fmt.Errorf("%w: trailer line %q", errMalformed, clip(line))
+		}
 	}
-	return fmt.Errorf("%w: too many trailer lines", errMalformed)
 }
 
-// expectCRLF reads the line end after a chunk's data.
-func expectCRLF(br *bufio.Reader) error {
+// maxChunkLine bounds a chunk-size line, extensions included (net/http's
+// bound).
+const maxChunkLine = 4 << 10
+
+// readChunkLine reads a chunk-size line without its CRLF. A bare LF does
+// not end it (RFC 9112 erratum 7633), nor may a CR stand inside it.
+func readChunkLine(br *bufio.Reader) ([]byte, error) {
 	line, err := br.ReadSlice('\n')
+	switch {
+	case err == bufio.ErrBufferFull || len(line) > maxChunkLine:
+		return nil, fmt.Errorf("%w: a chunk line longer than %d bytes", errMalformed, maxChunkLine)
+	case err != nil:
+		return nil, unexpected(err)
+	case len(line) < 2 || bytes.IndexByte(line, '\r') != len(line)-2:
+		return nil, fmt.Errorf("%w: chunk line %q does not end in CRLF", errMalformed, clip(line))
+	}
+	return line[:len(line)-2], nil
+}
+
+// readLine reads one line of a head, without its end (LF or CRLF), and
+// charges it to budget. A line longer than br's buffer is gathered in
+// scratch. It returns io.EOF only when the stream ended before the line
+// began; errHeadTooLarge when the budget ran out.
+func readLine(br *bufio.Reader, scratch *[]byte, budget *int) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		s := append((*scratch)[:0], line...)
+		for err == bufio.ErrBufferFull && len(s) <= *budget {
+			line, err = br.ReadSlice('\n')
+			s = append(s, line...)
+		}
+		*scratch, line = s, s
+	}
+	if *budget -= len(line); *budget < 0 {
+		return nil, errHeadTooLarge
+	}
+	if err != nil {
+		if err == io.EOF && len(line) > 0 {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	line = line[:len(line)-1]
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line, nil
+}
+
+// expectCRLF reads the CRLF after a chunk's data.
+func expectCRLF(br *bufio.Reader) error {
+	crlf, err := br.Peek(2)
 	if err != nil {
 		return unexpected(err)
 	}
-	if len(trimCRLF(line)) != 0 {
+	if crlf[0] != '\r' || crlf[1] != '\n' {
 		return fmt.Errorf("%w: chunk data longer than its size", errMalformed)
 	}
-	return nil
+	_, err = br.Discard(2)
+	return err
 }
 
-// parseStatusLine reads "HTTP/1.x NNN reason".
-func parseStatusLine(line []byte) (status int, http11 bool, err error) {
-	line = trimCRLF(line)
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' ||
+// parseStatusLine reads "HTTP/1.d ddd reason", the reason optional. http10
+// is set for HTTP/1.0.
+func parseStatusLine(line []byte) (status int, http10 bool, err error) {
+	bad := func() (int, bool, error) {
+		return 0, false, fmt.Errorf("%w: status line %q", errMalformed, clip(line))
+	}
+	if len(line) < 12 || string(line[:7]) != "HTTP/1." || !isDigit(line[7]) || line[8] != ' ' ||
 		(len(line) > 12 && line[12] != ' ') {
-		return 0, false, fmt.Errorf("%w: status line %q", errMalformed, line)
+		return bad()
 	}
 	for _, c := range line[9:12] {
-		if c < '0' || c > '9' {
-			return 0, false, fmt.Errorf("%w: status line %q", errMalformed, line)
+		if !isDigit(c) {
+			return bad()
 		}
 		status = status*10 + int(c-'0')
 	}
-	if status < 100 {
-		return 0, false, fmt.Errorf("%w: status line %q", errMalformed, line)
+	if status < 100 || (len(line) > 12 && !validValue(line[13:])) {
+		return bad()
 	}
-	return status, line[7] != '0', nil
+	return status, line[7] == '0', nil
+}
+
+// parseDigits reads a Content-Length: 1 to 18 decimal digits, nothing else.
+func parseDigits(v []byte) (int64, bool) {
+	if len(v) == 0 || len(v) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range v {
+		if !isDigit(c) {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// parseChunkSize reads a chunk-size line: 1 to 16 hex digits, then
+// optionally white space and chunk extensions (";..."), which are ignored.
+func parseChunkSize(line []byte) (int64, bool) {
+	i := 0
+	var n uint64
+	for ; i < len(line); i++ {
+		c := line[i]
+		var d byte
+		switch {
+		case isDigit(c):
+			d = c - '0'
+		case 'a' <= c && c <= 'f':
+			d = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			goto rest
+		}
+		n = n<<4 | uint64(d)
+	}
+rest:
+	if i == 0 || i > 16 {
+		return 0, false
+	}
+	tail := bytes.TrimLeft(line[i:], " \t")
+	if len(tail) > 0 && (tail[0] != ';' || !validValue(tail)) {
+		return 0, false
+	}
+	return int64(min(n, math.MaxInt64)), true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// validValue reports whether v may stand in a field value: no control
+// character but tab (RFC 9110 section 5.5), as net/http's reader checks.
+func validValue(v []byte) bool {
+	for _, c := range v {
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// clip shortens what an error quotes.
+func clip(b []byte) []byte {
+	if len(b) > 64 {
+		return b[:64]
+	}
+	return b
 }
 
 // unexpected turns an EOF in the middle of a response into io.ErrUnexpectedEOF.
@@ -290,16 +505,6 @@ func unexpected(err error) error {
 		return io.ErrUnexpectedEOF
 	}
 	return err
-}
-
-func trimCRLF(b []byte) []byte {
-	if n := len(b); n > 0 && b[n-1] == '\n' {
-		b = b[:n-1]
-	}
-	if n := len(b); n > 0 && b[n-1] == '\r' {
-		b = b[:n-1]
-	}
-	return b
 }
 
 // asciiEqualFold reports whether b equals the lower-case ASCII s, ignoring case.

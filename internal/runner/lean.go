@@ -134,7 +134,8 @@ func (w *worker) exchange(ctx context.Context, wr *wire, deadline time.Time, res
 	if err := readResponse(lc.br, wr.head, &w.body, m); err != nil {
 		return err
 	}
-	res.Response = Response{Status: m.status, ContentType: m.contentType, Body: m.body, BodyLen: m.bodyLen}
+	res.Response = Response{Status: m.status, ContentType: m.contentType, Body: m.body, BodyLen: m.bodyLen,
+		Announced: m.announced}
 	res.RetryAfter = m.retryAfter
 	// Read when the scheduler woke (deferred reads); arrived when the
 	// kernel says. lc.last is set by the caller, with the response's end.
@@ -170,7 +171,7 @@ func (w *worker) dial(ctx context.Context, addr string, deadline time.Time) (*le
 		stop = context.AfterFunc(ctx, func() { _ = nc.SetDeadline(aLongTimeAgo) })
 	}
 	if w.br == nil {
-		w.br = bufio.NewReaderSize(c, maxHeadLine)
+		w.br = bufio.NewReaderSize(c, readBufSize)
 	} else {
 		w.br.Reset(c)
 	}

@@ -244,7 +244,7 @@ func TestLeanTransportFailures(t *testing.T) {
 		{"not HTTP", func(c net.Conn, br *bufio.Reader) {
 			_ = readRequest(br)
 			_, _ = io.WriteString(c, "SSH-2.0-OpenSSH\r\n")
-		}, ErrOther},
+		}, ErrMalformed},
 		{"never answers", func(c net.Conn, br *bufio.Reader) {
 			_ = readRequest(br)
 			_, _ = br.ReadByte() // until the client gives up
