@@ -58,7 +58,6 @@ type leanConn struct {
 	addr     string
 	br       *bufio.Reader
 	stop     func() bool // unregisters the cancel hook
-	last     time.Time   // when its last response was read
 	deadline time.Time   // the deadline set on it, reused while later than a request's own
 	close    bool        // the server asked to close it, or the body was left unread
 }
@@ -66,29 +65,33 @@ type leanConn struct {
 // aLongTimeAgo is a deadline in the past: it fails every pending I/O at once.
 var aLongTimeAgo = time.Unix(1, 0)
 
-// idlePeek is how long a kept connection must have sat idle before it is
-// peeked at for a close: servers close kept connections on an idle timeout
-// (seconds), or say "Connection: close" with the last response, which the
-// engine honours; a connection used a moment ago is not worth a system call
-// per request when the load runs back to back.
-const idlePeek = time.Millisecond
-
 // roundTripLean sends the rendered request wr and reads its response into
-// res. Nothing is ever sent twice: a kept connection the server has closed
-// while it sat idle is found out before the request is written (see
-// conn.idle) and replaced, and every failure after the write — a reset, an
-// EOF, a timeout, a broken response — is the target's answer, and recorded.
-// (net/http resends a PUT on a closed kept connection only when nothing was
-// written either.)
+// res. Nothing is ever sent twice, and nothing is read as an answer that
+// was there before the request: before a kept connection is reused it is
+// checked (buffered bytes, then one non-blocking peek at the socket), and a
+// connection the server closed while it sat idle is replaced, one holding
+// bytes nobody asked for is counted (Summary.Unsolicited) and replaced.
+// Every failure after the write — a reset, an EOF, a timeout, a broken
+// response — is the target's answer, and recorded. (net/http resends a PUT
+// on a closed kept connection only when nothing was written either.)
 func (w *worker) roundTripLean(ctx context.Context, wr *wire, res *Result, now time.Time) error {
 	if wr.err != nil {
 		return wr.err
 	}
-	deadline := now.Add(w.r.timeout)
-	if lc := w.lc; lc != nil && (lc.br.Buffered() > 0 || (now.Sub(lc.last) > idlePeek && lc.c.idle() != nothingWaiting)) {
-		w.closeConn() // closed while idle, or unasked-for bytes: not reusable
+	if lc := w.lc; lc != nil {
+		state := strayBytes
+		if lc.br.Buffered() == 0 {
+			state = lc.c.idle()
+		}
+		switch state {
+		case strayBytes:
+			w.r.unsolicited.Add(1)
+			w.closeConn()
+		case peerGone:
+			w.closeConn()
+		}
 	}
-	err := w.exchange(ctx, wr, deadline, res)
+	err := w.exchange(ctx, wr, now.Add(w.r.timeout), res)
 	if err == nil {
 		return nil
 	}
@@ -138,7 +141,7 @@ func (w *worker) exchange(ctx context.Context, wr *wire, deadline time.Time, res
 		Announced: m.announced}
 	res.RetryAfter = m.retryAfter
 	// Read when the scheduler woke (deferred reads); arrived when the
-	// kernel says. lc.last is set by the caller, with the response's end.
+	// kernel says.
 	if at, ok := lc.c.answered(w.r.start); ok {
 		res.Done = at
 	}

@@ -18,6 +18,15 @@ type Summary struct {
 	Late            uint64 // requests the scheduler dispatched past MaxOvershoot
 	Behind          bool   // Late exceeds DefaultMaxBehindFraction of Scheduled
 	Interrupted     bool   // the context was cancelled before the schedule ended
+	// Unsolicited counts the kept connections found holding bytes that no
+	// request asked for (a second answer to one request, a body a 204
+	// sent anyway) when a worker came to reuse them. Each was closed
+	// unused: the bytes are never read as the answer to a later request,
+	// and no Result counts them. Bytes that arrive while a request is in
+	// flight cannot be told from its answer. The lean engine checks before
+	// every request; with net/http, what net/http's own reader has taken
+	// in is out of sight (it closes such a connection itself).
+	Unsolicited uint64
 }
 
 // Runner runs one Config. Its counters can be read while it runs.
@@ -28,9 +37,9 @@ type Runner struct {
 	deferred  *deferredReads // the open model's deferred reads; nil when responses are read at once
 	timeout   time.Duration  // per request, for the lean engine
 
-	scheduled, sent, dropped, completed, late atomic.Uint64
-	inFlight, maxInFlight                     atomic.Int64
-	scheduleEnd                               atomic.Int64 // a time.Duration; set when the open-model schedule ends
+	scheduled, sent, dropped, completed, late, unsolicited atomic.Uint64
+	inFlight, maxInFlight                                  atomic.Int64
+	scheduleEnd                                            atomic.Int64 // a time.Duration; set when the open-model schedule ends
 }
 
 // New returns a Runner for cfg, after validating it.
@@ -89,6 +98,7 @@ func (r *Runner) Run(ctx context.Context) (Summary, error) {
 		Scheduled: r.scheduled.Load(), Sent: r.sent.Load(), Dropped: r.dropped.Load(),
 		MaxInFlightSeen: r.maxInFlight.Load(), Late: r.late.Load(),
 		Interrupted: interrupted, ScheduleEnd: time.Duration(r.scheduleEnd.Load()),
+		Unsolicited: r.unsolicited.Load(),
 	}
 	if s.ScheduleEnd == 0 { // closed model: the workers schedule themselves until the end
 		s.ScheduleEnd = s.Elapsed

@@ -20,15 +20,15 @@ import (
 type sock struct {
 	c   net.Conn
 	raw syscall.RawConn
+	fd  int // c's descriptor, for the peek between requests
 	io  rawIO
 
 	// The call in progress.
 	p     []byte
 	n     int
 	errno syscall.Errno
-	w     waiting
 
-	readFn, writeFn, peekFn func(fd uintptr) bool
+	readFn, writeFn func(fd uintptr) bool
 }
 
 var _ conn = (*sock)(nil)
@@ -44,7 +44,10 @@ func newSock(c net.Conn) conn {
 	if err != nil {
 		return plainConn{c}
 	}
-	s := &sock{c: c, raw: raw}
+	s := &sock{c: c, raw: raw, fd: -1}
+	if err := raw.Control(func(fd uintptr) { s.fd = int(fd) }); err != nil {
+		return plainConn{c}
+	}
 	s.readFn = func(fd uintptr) bool {
 		n, e := s.io.read(int(fd), s.p)
 		if e == unix.EAGAIN {
@@ -61,10 +64,6 @@ func newSock(c net.Conn) conn {
 		}
 		s.errno = e
 		return true
-	}
-	s.peekFn = func(fd uintptr) bool {
-		s.w = s.io.peek(int(fd))
-		return true // never wait
 	}
 	return s
 }
@@ -106,14 +105,10 @@ func (s *sock) SetDeadline(t time.Time) error { return s.c.SetDeadline(t) }
 // Close closes the connection.
 func (s *sock) Close() error { return s.c.Close() }
 
-// idle peeks at the socket between two requests.
-func (s *sock) idle() waiting {
-	s.w = peerGone
-	if err := s.raw.Read(s.peekFn); err != nil {
-		return peerGone
-	}
-	return s.w
-}
+// idle peeks at the socket between two requests. The peek never waits, so
+// it need not go through the netpoller: one system call on the descriptor,
+// which stays open while the worker holds the connection.
+func (s *sock) idle() waiting { return s.io.peek(s.fd) }
 
 // answered: a netpoller connection is timed when read.
 func (s *sock) answered(time.Time) (time.Duration, bool) { return 0, false }

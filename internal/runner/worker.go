@@ -58,9 +58,6 @@ func (w *worker) do(ctx context.Context, h hit) {
 	case res.Done < res.Sent: // a deferred read's kernel timestamp, off by a clock step
 		res.Done = res.Sent
 	}
-	if w.lc != nil {
-		w.lc.last = end
-	}
 	r.inFlight.Add(-1)
 
 	if err != nil {
