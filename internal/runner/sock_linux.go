@@ -112,3 +112,17 @@ func (s *sock) idle() waiting { return s.io.peek(s.fd) }
 
 // answered: a netpoller connection is timed when read.
 func (s *sock) answered(time.Time) (time.Duration, bool) { return 0, false }
+
+// peekConn reports what waits on c between two requests (see rawIO.peek).
+func peekConn(c syscall.Conn) waiting {
+	raw, err := c.SyscallConn()
+	if err != nil {
+		return nothingWaiting
+	}
+	var s rawIO
+	w := nothingWaiting
+	if err := raw.Control(func(fd uintptr) { w = s.peek(int(fd)) }); err != nil {
+		return peerGone
+	}
+	return w
+}

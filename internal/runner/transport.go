@@ -19,9 +19,10 @@ import (
 // to decide, per request, whether the lean HTTP/1.1 engine may send it, and
 // to render each Request once into the bytes that engine writes.
 type Transport struct {
-	std     *http.Transport
-	lean    bool
-	timeout time.Duration
+	std        *http.Transport
+	lean       bool
+	checkReuse bool // net/http's kept connections are plain HTTP/1.1: check them before reuse
+	timeout    time.Duration
 
 	wires  sync.Map // *Request → *wire
 	nwires atomic.Int64
@@ -35,8 +36,8 @@ var _ http.RoundTripper = (*Transport)(nil)
 // request is rendered again each time it is sent.
 const maxWires = 1 << 16
 
-func newTransport(std *http.Transport, lean bool, timeout time.Duration) *Transport {
-	return &Transport{std: std, lean: lean, timeout: timeout}
+func newTransport(std *http.Transport, lean, checkReuse bool, timeout time.Duration) *Transport {
+	return &Transport{std: std, lean: lean, checkReuse: checkReuse, timeout: timeout}
 }
 
 // RoundTrip implements http.RoundTripper with net/http's Transport.

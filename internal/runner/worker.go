@@ -15,6 +15,8 @@ type worker struct {
 	body bodyBuf
 	res  Result
 
+	nc netConn // the net/http engine's connection of the request in flight
+
 	// The lean engine's state.
 	lc  *leanConn
 	br  *bufio.Reader // lc's, kept across connections
