@@ -47,6 +47,7 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 		Requests: Requests{
 			Scheduled: a.sent + a.dropped, Sent: a.sent, Completed: a.completed, Dropped: a.dropped,
 			TransportErrors: a.sent - a.completed, Failed: a.failed, Warmup: a.warmup,
+			Unsolicited: int64(m.Summary.Unsolicited),
 		},
 		Status: statusMap(a.status), TransportErrors: map[string]int64{}, Shedding: a.shed,
 		LatencyMs: summarize(a.lat), ServiceMs: summarize(a.svc), LagMs: summarize(a.lag),
@@ -208,6 +209,9 @@ func Decide(r *Report) (bool, string) {
 	if failedThresholds > 0 {
 		why = append(why, fmt.Sprintf("%d of %d thresholds failed", failedThresholds, len(r.Thresholds)))
 	}
+	if r.Requests.Unsolicited > 0 {
+		why = append(why, fmt.Sprintf("the target sent unasked-for bytes on %d kept connections", r.Requests.Unsolicited))
+	}
 	if r.Load.Behind {
 		why = append(why, fmt.Sprintf("the generator fell behind its schedule (%d requests late)", r.Load.Late))
 	}
@@ -218,7 +222,11 @@ func Decide(r *Report) (bool, string) {
 		why = append(why, "no request was measured")
 	}
 	if len(why) == 0 {
-		return true, fmt.Sprintf("passed: %d requests, every check and threshold held", r.Requests.Sent)
+		msg := fmt.Sprintf("passed: %d requests, every check and threshold held", r.Requests.Sent)
+		if r.Requests.Completed > 0 && r.Shedding.Count == r.Requests.Completed {
+			msg += fmt.Sprintf("; BUT THE TARGET SHED EVERY REQUEST (%d × 429/503): nothing was served", r.Shedding.Count)
+		}
+		return true, msg
 	}
 	s := "failed: " + why[0]
 	for _, w := range why[1:] {

@@ -146,7 +146,7 @@ func (c *Collector) judge(r *runner.Result) contract.Verdicts {
 		return contract.JudgeTransportError()
 	}
 	resp := contract.Response{Status: r.Response.Status, ContentType: r.Response.ContentType,
-		Body: r.Response.Body, BodyLen: r.Response.BodyLen}
+		Body: r.Response.Body, BodyLen: r.Response.BodyLen, Announced: r.Response.Announced}
 	return c.contract.Judge(c.cases[r.Req.Case].Expect, &resp)
 }
 

@@ -97,6 +97,7 @@ func addRequests(d *Requests, s Requests) {
 	d.TransportErrors += s.TransportErrors
 	d.Failed += s.Failed
 	d.Warmup += s.Warmup
+	d.Unsolicited += s.Unsolicited
 }
 
 func addShedding(d *Shedding, s Shedding) {
