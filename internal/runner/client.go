@@ -117,7 +117,7 @@ func NewClient(c ClientConfig) (*http.Client, error) {
 		return nil, fmt.Errorf("engine: %q is not one of auto, nethttp", c.Engine)
 	}
 	return &http.Client{
-		Transport: newTransport(tr, lean, c.HTTP2 != HTTP2On, c.Timeout),
+		Transport: newTransport(tr, lean, c.HTTP2 != HTTP2On),
 		Timeout:   c.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse

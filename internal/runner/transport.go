@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // Transport is the http.RoundTripper of a client made by NewClient. As a
@@ -22,7 +21,6 @@ type Transport struct {
 	std        *http.Transport
 	lean       bool
 	checkReuse bool // net/http's kept connections are plain HTTP/1.1: check them before reuse
-	timeout    time.Duration
 
 	wires  sync.Map // *Request → *wire
 	nwires atomic.Int64
@@ -36,8 +34,8 @@ var _ http.RoundTripper = (*Transport)(nil)
 // request is rendered again each time it is sent.
 const maxWires = 1 << 16
 
-func newTransport(std *http.Transport, lean, checkReuse bool, timeout time.Duration) *Transport {
-	return &Transport{std: std, lean: lean, checkReuse: checkReuse, timeout: timeout}
+func newTransport(std *http.Transport, lean, checkReuse bool) *Transport {
+	return &Transport{std: std, lean: lean, checkReuse: checkReuse}
 }
 
 // RoundTrip implements http.RoundTripper with net/http's Transport.
