@@ -81,7 +81,7 @@ func NewClient(c ClientConfig) (*http.Client, error) {
 	}
 	tr := &http.Transport{
 		Proxy:               nil, // load goes straight to the target
-		DialContext:         (&net.Dialer{Timeout: c.Timeout, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:         countingDialer(&net.Dialer{Timeout: c.Timeout, KeepAlive: 30 * time.Second}),
 		TLSClientConfig:     tlsConf,
 		TLSHandshakeTimeout: c.Timeout,
 		MaxIdleConns:        c.Conns,

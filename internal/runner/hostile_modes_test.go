@@ -41,8 +41,10 @@ type hostileMode struct {
 	// readAhead: bytes are left on a kept connection that net/http's
 	// reader may take in ahead of the next request and then read as its
 	// answer; so with net/http a request may be credited with another's
-	// answer, or fail (malformed, or the connection broken under it). The
-	// server still receives each request once (see Summary.Unsolicited).
+	// answer, or fail (malformed, or the connection broken under it, even
+	// before it was written). The server receives a request at most once,
+	// and one it never received is never credited with an answer (see
+	// Summary.Unsolicited).
 	readAhead bool
 	slow      bool // the verdict takes a timeout: few requests, a short timeout
 	heavy     bool // megabytes per request: fewer requests

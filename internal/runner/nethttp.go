@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/textproto"
@@ -22,38 +21,6 @@ import (
 // its framing says (a short one is an error, not "the body fit"), a 204 or
 // 304 that announces a body flagged and its connection closed, and a kept
 // HTTP/1.1 connection checked before reuse.
-
-// netConn is what a worker knows of the connection net/http gave its
-// request (httptrace's GotConn).
-type netConn struct {
-	w     *worker
-	conn  net.Conn
-	trace *httptrace.ClientTrace // made once per worker
-}
-
-// gotConn checks a kept connection before net/http writes on it: one the
-// server closed, or one holding bytes nobody asked for (counted as
-// Summary.Unsolicited), is closed, so that net/http, having written
-// nothing, sends the request on a new one. Only plain HTTP/1.1 connections
-// are checked: bytes waiting on a TLS or HTTP/2 connection may be the
-// protocol's own.
-func (nc *netConn) gotConn(info httptrace.GotConnInfo) {
-	nc.conn = info.Conn
-	if !info.Reused || !nc.w.r.transport.checkReuse {
-		return
-	}
-	tc, ok := info.Conn.(*net.TCPConn)
-	if !ok {
-		return
-	}
-	switch peekConn(tc) {
-	case strayBytes:
-		nc.w.r.unsolicited.Add(1)
-		_ = tc.Close()
-	case peerGone:
-		_ = tc.Close()
-	}
-}
 
 // roundTrip sends req with net/http and reads the response into
 // res.Response, keeping at most MaxBodyBytes of the body and counting the
@@ -71,11 +38,11 @@ func (w *worker) roundTrip(ctx context.Context, req *Request, res *Result) error
 			w.nc.w = w
 			w.nc.trace = &httptrace.ClientTrace{GotConn: w.nc.gotConn}
 		}
-		w.nc.conn = nil
 		ctx = httptrace.WithClientTrace(ctx, w.nc.trace)
 	}
 	var resp *http.Response
 	for attempt := 0; ; attempt++ {
+		w.nc.conn = nil
 		var body io.Reader
 		if req.Body != nil {
 			body = bytes.NewReader(req.Body)
@@ -89,17 +56,18 @@ func (w *worker) roundTrip(ctx context.Context, req *Request, res *Result) error
 		}
 		if t != nil && hr.URL.User == nil { // the client sets Authorization from user info
 			resp, err = t.std.RoundTrip(hr)
+			w.nc.returned()
 		} else {
 			resp, err = w.r.cfg.Client.Do(hr)
 		}
 		if err == nil {
 			break
 		}
-		if attempt < 2 && strings.Contains(err.Error(), errServerClosedIdle) {
-			// net/http found the server's close of an idle connection
-			// after handing it to this request, before writing on it (it
-			// had no request outstanding), and resends only idempotent
-			// requests. Nothing was sent: send it on a new connection.
+		if attempt < 2 && ctx.Err() == nil && w.nc.sentNothing() {
+			// net/http gave up on a kept connection that was closed
+			// under this request before a byte of it was written (it
+			// resends only idempotent requests, and a PUT is not one):
+			// nothing reached the target, so send it on a new one.
 			continue
 		}
 		return strictError(err)
@@ -194,10 +162,6 @@ func announced(resp *http.Response) bool {
 	}
 	return false
 }
-
-// errServerClosedIdle is the message of net/http's error for a kept
-// connection it found closed while idle: nothing was written on it.
-const errServerClosedIdle = "http: server closed idle connection"
 
 // netHTTPMalformed are the messages of the errors net/http gives for a
 // response that breaks HTTP/1.1's syntax or framing; net/http exports no
