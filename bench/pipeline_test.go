@@ -81,7 +81,7 @@ func BenchmarkPipeline(b *testing.B) {
 		if os.Getenv("WRTC_BENCH_TIMER") == "runtime" {
 			cfg.Timer = runner.TimerRuntime
 		}
-		cfg.NetpollReads = os.Getenv("WRTC_BENCH_READS") == "netpoll"
+		cfg.NoDeferredReads = os.Getenv("WRTC_BENCH_READS") == "netpoll"
 	}
 	subscribeAll, _ := contract.NewMixCase(contract.SubscribeAll, 1, contract.StatusSet{})
 	col := report.NewCollector([]contract.MixCase{subscribeAll}, contract.Default(), cfg.Workers(), 0)

@@ -96,6 +96,7 @@ type Response struct {
 	ContentType string // the Content-Type header, as sent
 	Body        []byte // the body, read up to a bound
 	BodyLen     int64  // the body's full length in bytes, which may exceed len(Body)
+	Announced   bool   // the head announced a body the status forbids (a 204 with a Content-Length); it was not read
 }
 
 // Judge runs every check that applies to a response that arrived, for a
@@ -122,7 +123,7 @@ func (k *Contract) Judge(expect StatusSet, r *Response) Verdicts {
 	v.Set(CheckStatusExpected, expect.Has(r.Status))
 	v.Set(CheckNoServerError, r.Status < 500)
 	if r.Status == 204 {
-		v.Set(CheckContentType, r.BodyLen == 0)
+		v.Set(CheckContentType, r.BodyLen == 0 && !r.Announced)
 	} else if r.BodyLen > 0 {
 		v.Set(CheckContentType, o.accepts(r.ContentType))
 	}
@@ -151,6 +152,9 @@ func (k *Contract) Message(c Check, name string, expect StatusSet, r *Response) 
 	case CheckStatusDocumented, CheckStatusExpected, CheckNoServerError:
 		return fmt.Sprintf("got %d; expected for %s: %s; documented: %s", r.Status, name, expect, k.documented)
 	case CheckContentType:
+		if r.Status == 204 && (r.Announced || r.BodyLen == 0) { // no body read: its head announced one
+			return "got 204 whose head announced a body (a Content-Length above 0, or chunked); a 204 has no body"
+		}
 		if r.Status == 204 {
 			return fmt.Sprintf("got 204 with a body of %d bytes; a 204 has no body", r.BodyLen)
 		}

@@ -22,6 +22,8 @@ func TestJudge(t *testing.T) {
 		{"204 as expected", NewStatusSet(204), Response{Status: 204}, nil, []Check{CheckErrorBody}},
 		{"204 with a body", NewStatusSet(204), Response{Status: 204, Body: []byte("{}"), BodyLen: 2, ContentType: js},
 			[]Check{CheckContentType}, nil},
+		{"204 announcing a body", NewStatusSet(204), Response{Status: 204, Announced: true},
+			[]Check{CheckContentType}, nil}, // a Content-Length: 46 the engine rightly did not read
 		{"400 as expected", NewStatusSet(400), resp(400, js, `{"error":"bad body","requestId":"r1"}`), nil, nil},
 		{"401 message shape", NewStatusSet(401), resp(401, js, `{"message":"Unauthorized"}`), nil, nil},
 		{"500 code shape", NewStatusSet(204), resp(500, js, `{"code":500,"message":"boom"}`),
@@ -65,6 +67,16 @@ func TestMessageNamesBothSets(t *testing.T) {
 	r := resp(200, "application/json", "{}")
 	got := k.Message(CheckStatusExpected, MalformedJSON, NewStatusSet(400), &r)
 	assert.Equal(t, "got 200; expected for malformed_json: 400; documented: 204 400 401 403 404 409 500", got)
+}
+
+// TestMessage204WithBody: a 204 fails content_type for a body it sent, or
+// for one its head announced (which the engines rightly do not read).
+func TestMessage204WithBody(t *testing.T) {
+	k := Default()
+	sent := resp(204, "application/json", "{}")
+	assert.Equal(t, "got 204 with a body of 2 bytes; a 204 has no body", k.Message(CheckContentType, MalformedJSON, NewStatusSet(204), &sent))
+	announced := Response{Status: 204, Announced: true}
+	assert.Contains(t, k.Message(CheckContentType, MalformedJSON, NewStatusSet(204), &announced), "announced a body")
 }
 
 func TestCatalogue(t *testing.T) {

@@ -73,6 +73,7 @@ func (c *Collector) build(m Meta, partial bool) *Report {
 		Requests: Requests{
 			Scheduled: a.sent + a.dropped, Sent: a.sent, Completed: a.completed, Dropped: a.dropped,
 			TransportErrors: a.sent - a.completed, Canceled: a.errs[runner.ErrCanceled], Failed: a.failed, Warmup: a.warmup,
+			Unsolicited: int64(m.Summary.Unsolicited),
 		},
 		Status: statusMap(a.status), TransportErrors: map[string]int64{}, Shedding: a.shed,
 		LatencyMs: summarize(a.lat), ServiceMs: summarize(a.svc), LagMs: summarize(a.lag),

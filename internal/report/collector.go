@@ -174,7 +174,7 @@ func (c *Collector) judge(r *runner.Result, gen *contract.Expectation) contract.
 		return contract.JudgeTransportError()
 	}
 	resp := contract.Response{Status: r.Response.Status, ContentType: r.Response.ContentType,
-		Body: r.Response.Body, BodyLen: r.Response.BodyLen}
+		Body: r.Response.Body, BodyLen: r.Response.BodyLen, Announced: r.Response.Announced}
 	m := &c.cases[r.Req.Case]
 	expect := m.Expect
 	if gen != nil && !m.Explicit {

@@ -122,6 +122,7 @@ func addRequests(d *Requests, s Requests) {
 	d.Canceled += s.Canceled
 	d.Failed += s.Failed
 	d.Warmup += s.Warmup
+	d.Unsolicited += s.Unsolicited
 }
 
 func addShedding(d *Shedding, s Shedding) {

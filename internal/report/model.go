@@ -154,6 +154,10 @@ type Requests struct {
 	Failed int64 `json:"failed"`
 	// Warmup counts the requests sent during the warm-up, checked but not measured.
 	Warmup int64 `json:"warmup"`
+	// Unsolicited counts the kept connections found holding bytes no
+	// request asked for (runner.Summary.Unsolicited): a violation of the
+	// target, counted apart from the requests.
+	Unsolicited int64 `json:"unsolicited,omitempty"`
 }
 
 // Shedding counts the load-shedding answers (429, 503) and their Retry-After.

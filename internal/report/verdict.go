@@ -101,13 +101,16 @@ func Decide(r *Report) {
 		why = append(why, fmt.Sprintf("%d of %d cases of the mix got no response (%s): the run is too short to cover its mix; lengthen it, or use load.per_case",
 			len(r.Coverage.CasesWithoutResponse), len(r.Cases), strings.Join(r.Coverage.CasesWithoutResponse, ", ")))
 	}
+	if n := r.Requests.Unsolicited; n > 0 {
+		why = append(why, "the target sent unasked-for bytes on "+units.FormatCount(n)+" kept connections")
+	}
 	if r.Requests.Sent == 0 {
 		why = append(why, "no request was measured")
 	}
 	switch {
 	case r.Interrupted:
 		r.Outcome = OutcomeInterrupted
-	case r.Aborted != nil || failedChecks > 0 || failedFacts > 0 || uncovered || r.Requests.Sent == 0:
+	case r.Aborted != nil || failedChecks > 0 || failedFacts > 0 || uncovered || r.Requests.Unsolicited > 0 || r.Requests.Sent == 0:
 		r.Outcome = OutcomeFailed
 	case len(invalid) > 0:
 		r.Outcome = OutcomeInvalid
@@ -121,6 +124,11 @@ func Decide(r *Report) {
 		r.Verdict = "passed: " + units.FormatCount(r.Requests.Sent) + " requests, every check and threshold held"
 		if len(spent) > 0 {
 			r.Verdict += "; within their error budgets: " + strings.Join(spent, ", ")
+		}
+		if r.Requests.Completed > 0 && r.Shedding.Count == r.Requests.Completed {
+			// Shedding is not a conformance failure, but nothing was served:
+			// a pass of that kind must not read like any other.
+			r.Verdict += "; BUT THE TARGET SHED EVERY REQUEST (" + units.FormatCount(r.Shedding.Count) + " × 429/503): nothing was served"
 		}
 		if r.Load.Behind {
 			r.Verdict += "; note: " + behind + ", and no timing threshold depends on it"

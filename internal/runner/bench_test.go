@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"sync/atomic"
 	"testing"
@@ -162,4 +163,32 @@ var benchClients = []struct {
 }{
 	{"nethttp", ClientConfig{HTTP2: HTTP2Off, Engine: EngineNetHTTP}},
 	{"lean", ClientConfig{HTTP2: HTTP2Off}},
+}
+
+// BenchmarkIdlePeek is what the check of a kept connection before each
+// reuse costs the lean engine: one peek at an idle socket (conn.idle).
+func BenchmarkIdlePeek(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			_, _ = io.Copy(io.Discard, c) // holds the connection open and quiet
+		}
+	}()
+	nc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := newSock(nc)
+	defer c.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		if c.idle() != nothingWaiting {
+			b.Fatal("the idle connection is not quiet")
+		}
+	}
 }

@@ -81,7 +81,7 @@ func NewClient(c ClientConfig) (*http.Client, error) {
 	}
 	tr := &http.Transport{
 		Proxy:               nil, // load goes straight to the target
-		DialContext:         (&net.Dialer{Timeout: c.Timeout, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:         countingDialer(&net.Dialer{Timeout: c.Timeout, KeepAlive: 30 * time.Second}),
 		TLSClientConfig:     tlsConf,
 		TLSHandshakeTimeout: c.Timeout,
 		MaxIdleConns:        c.Conns,
@@ -89,6 +89,8 @@ func NewClient(c ClientConfig) (*http.Client, error) {
 		IdleConnTimeout:     90 * time.Second,
 		DisableCompression:  true,
 		ForceAttemptHTTP2:   true,
+		// The lean engine's bound, so that both engines refuse the same heads.
+		MaxResponseHeaderBytes: MaxHeadBytes,
 	}
 	protos := new(http.Protocols)
 	switch c.HTTP2 {
@@ -115,7 +117,7 @@ func NewClient(c ClientConfig) (*http.Client, error) {
 		return nil, fmt.Errorf("engine: %q is not one of auto, nethttp", c.Engine)
 	}
 	return &http.Client{
-		Transport: newTransport(tr, lean, c.Timeout),
+		Transport: newTransport(tr, lean, c.HTTP2 != HTTP2On),
 		Timeout:   c.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse

@@ -13,7 +13,11 @@
 // flags a run whose own scheduling fell behind (Summary.Behind). Plain-HTTP
 // requests go out on a lean HTTP/1.1 engine, one kept-alive connection per
 // worker and no allocation per request; TLS and HTTP/2 go through net/http
-// (ClientConfig.Engine).
+// (ClientConfig.Engine). Both read a response strictly (RFC 9112, http1.go):
+// one that breaks HTTP/1.1 is a transport failure (ErrMalformed,
+// ErrHeadTooLarge), never an answer, and a kept connection holding bytes no
+// request asked for is closed and counted (Summary.Unsolicited), never read
+// as the next request's answer.
 //
 // The runner does not parse scenarios, set up fixtures, judge responses,
 // aggregate results or render reports. It imports no package of this project

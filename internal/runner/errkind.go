@@ -11,25 +11,30 @@ import (
 	"syscall"
 )
 
-// ErrKind classifies a transport failure: a request that got no HTTP response.
+// ErrKind classifies a transport failure: a request that got no HTTP
+// response, or one that could not be read as HTTP (ErrMalformed,
+// ErrHeadTooLarge).
 type ErrKind uint8
 
 // The kinds of transport failure.
 const (
-	ErrNone     ErrKind = iota // a response arrived
-	ErrTimeout                 // the per-request timeout expired
-	ErrRefused                 // the connection was refused
-	ErrReset                   // the connection was reset
-	ErrEOF                     // the connection closed before a full response
-	ErrTLS                     // TLS handshake or certificate failure
-	ErrOther                   // anything else
-	ErrCanceled                // the run was interrupted while the request was in flight
+	ErrNone         ErrKind = iota // a response arrived
+	ErrTimeout                     // the per-request timeout expired
+	ErrRefused                     // the connection was refused
+	ErrReset                       // the connection was reset
+	ErrEOF                         // the connection closed before a full response
+	ErrTLS                         // TLS handshake or certificate failure
+	ErrOther                       // anything else
+	ErrCanceled                    // the run was interrupted while the request was in flight
+	ErrMalformed                   // the response broke HTTP/1.1's syntax or framing (RFC 9112)
+	ErrHeadTooLarge                // the response head was larger than MaxHeadBytes
 
 	// NumErrKinds is the number of kinds, ErrNone included.
 	NumErrKinds = iota
 )
 
-var errKindNames = [NumErrKinds]string{"none", "timeout", "refused", "reset", "eof", "tls", "other", "canceled"}
+var errKindNames = [NumErrKinds]string{"none", "timeout", "refused", "reset", "eof", "tls", "other", "canceled",
+	"malformed", "head_too_large"}
 
 // String returns the kind's name as used in reports, e.g. "timeout".
 func (k ErrKind) String() string {
@@ -56,6 +61,10 @@ func Classify(ctx context.Context, err error) ErrKind {
 		return ErrNone
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
 		return ErrCanceled
+	case errors.Is(err, errMalformed):
+		return ErrMalformed
+	case errors.Is(err, errHeadTooLarge):
+		return ErrHeadTooLarge
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
 		return ErrTimeout
 	case errors.Is(err, syscall.ECONNREFUSED):

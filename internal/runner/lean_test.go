@@ -31,8 +31,8 @@ func sendMany(t *testing.T, cc ClientConfig, reqs []*Request, maxBody int) []Res
 }
 
 // readModes are the two ways the lean engine waits for an answer: Go's
-// netpoller, or the open model's deferred reads (the reactor, here with no
-// scheduler ticking, so every wait is armed to wake the process).
+// netpoller, or the open model's deferred reads (here with no scheduler
+// polling them, so every wait is armed to wake the process).
 var readModes = []struct {
 	name     string
 	deferred bool
@@ -52,13 +52,13 @@ func sendManyReading(t *testing.T, cc ClientConfig, deferred bool, reqs []*Reque
 	})
 	require.NoError(t, err)
 	if deferred {
-		re, err := newReactor()
+		d, err := newDeferredReads()
 		if err != nil {
 			t.Skip(err)
 		}
-		re.sleep(-1)
-		rn.reactor = re
-		defer re.close()
+		d.sleep(-1)
+		rn.deferred = d
+		defer d.close()
 	}
 	rn.start = time.Now()
 	w := rn.newWorker(0)
@@ -244,7 +244,7 @@ func TestLeanTransportFailures(t *testing.T) {
 		{"not HTTP", func(c net.Conn, br *bufio.Reader) {
 			_ = readRequest(br)
 			_, _ = io.WriteString(c, "SSH-2.0-OpenSSH\r\n")
-		}, ErrOther},
+		}, ErrMalformed},
 		{"never answers", func(c net.Conn, br *bufio.Reader) {
 			_ = readRequest(br)
 			_, _ = br.ReadByte() // until the client gives up
@@ -302,8 +302,7 @@ func TestLeanInterimAndStaleConnection(t *testing.T) {
 	defer w.close()
 	for i := range 3 {
 		w.do(context.Background(), rn.hitFor(uint64(i), 0))
-		<-closed                 // the server's close is done before the next request goes out,
-		time.Sleep(2 * idlePeek) // and the connection has sat idle long enough to be checked
+		<-closed // the server's close is done before the next request goes out
 	}
 	for i, r := range rec.all {
 		assert.Equal(t, ErrNone, r.Err, "request %d: %s", i, r.ErrText)

@@ -67,7 +67,12 @@ type Response struct {
 	Status      int
 	ContentType string // the Content-Type header, as sent
 	Body        []byte // the body, read up to a bound
-	BodyLen     int64  // the body's full length in bytes, which may exceed len(Body)
+	BodyLen     int64  // the body's length in bytes as read, which may exceed len(Body)
+	// Announced is set when the head announced a body (a Content-Length
+	// above 0, or chunked coding) that the status does not allow: a 204 or
+	// 304 with a body. That body is not read (BodyLen is 0) and the
+	// connection is not reused.
+	Announced bool
 }
 
 // Latency is the time from the scheduled send to the end of the response.

@@ -51,6 +51,11 @@ func (c *collect) sorted() []Result {
 	return c.all
 }
 
+// recorderFunc is a Recorder made of a function.
+type recorderFunc func(worker int, r *Result)
+
+func (f recorderFunc) Record(worker int, r *Result) { f(worker, r) }
+
 func testConfig(rt roundTripFunc, rec Recorder) Config {
 	req := &Request{Method: "PUT", URL: "http://target.test/v1/x"}
 	return Config{
@@ -234,6 +239,10 @@ func TestParseRetryAfter(t *testing.T) {
 	assert.Equal(t, 90*time.Second, parseRetryAfter("Sat, 28 Nov 2026 10:01:30 GMT", now))
 	assert.Equal(t, time.Duration(0), parseRetryAfter("soon", now))
 	assert.Equal(t, time.Duration(0), parseRetryAfter("", now))
+	assert.Equal(t, time.Duration(0), parseRetryAfter("+3", now), "delay-seconds is digits only")
+	assert.Equal(t, maxRetryAfter, parseRetryAfter("18446744074", now), "saturates, does not wrap (was 290.4ms)")
+	assert.Equal(t, maxRetryAfter, parseRetryAfter("99999999999999999999999", now), "more digits than an int64")
+	assert.Equal(t, maxRetryAfter, parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", now))
 }
 
 // TestSlackCoalescesWakeUps: with slack, a request whose successor falls due

@@ -1,3 +1,5 @@
+//go:build linux
+
 package runner
 
 import (
@@ -5,79 +7,63 @@ import (
 	"net"
 	"os"
 	"syscall"
-	"unsafe"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// sock reads and writes a worker's socket with raw system calls through the
-// connection's syscall.RawConn: the runtime's poller still waits for
-// readiness and still honours the deadlines (the per-request timeout and
-// the run's cancellation), but a read or write of a non-blocking socket does
-// not go through the runtime's blocking-syscall path, which on a mostly idle
-// generator wakes the runtime's monitor thread on every call: two context
-// switches per request, a third of the CPU a request cost at 5,000/s. The
-// closures are made once per connection, so nothing is allocated per call.
+// sock is a worker's connection read through Go's netpoller with raw system
+// calls (rawIO): the netpoller still waits for readiness and still honours
+// the deadlines (the per-request timeout and the run's cancellation), but a
+// read or write does not take the runtime's blocking-syscall path. The
+// callbacks the netpoller calls are made once per connection.
 type sock struct {
 	c   net.Conn
 	raw syscall.RawConn
+	fd  int // c's descriptor, for the peek between requests
+	io  rawIO
 
-	p      []byte // the buffer of the call in progress
-	n      int
-	errno  syscall.Errno
-	readFn func(fd uintptr) bool
-	sendFn func(fd uintptr) bool
-	peekFn func(fd uintptr) bool
-	peekB  [1]byte
+	// The call in progress.
+	p     []byte
+	n     int
+	errno syscall.Errno
+
+	readFn, writeFn func(fd uintptr) bool
 }
 
-// newSock returns the raw reader and writer of c, or a plain one when c has
-// no file descriptor.
-func newSock(c net.Conn) io.ReadWriter {
+var _ conn = (*sock)(nil)
+
+// newSock returns c as a conn: a sock, or a plainConn when c has no file
+// descriptor.
+func newSock(c net.Conn) conn {
 	sc, ok := c.(syscall.Conn)
 	if !ok {
-		return c
+		return plainConn{c}
 	}
 	raw, err := sc.SyscallConn()
 	if err != nil {
-		return c
+		return plainConn{c}
 	}
-	s := &sock{c: c, raw: raw}
+	s := &sock{c: c, raw: raw, fd: -1}
+	if err := raw.Control(func(fd uintptr) { s.fd = int(fd) }); err != nil {
+		return plainConn{c}
+	}
 	s.readFn = func(fd uintptr) bool {
-		for {
-			n, _, e := unix.RawSyscall(unix.SYS_READ, fd, uintptr(unsafe.Pointer(&s.p[0])), uintptr(len(s.p)))
-			switch e {
-			case unix.EINTR:
-				continue
-			case unix.EAGAIN:
-				return false // let the poller wait for data
-			}
-			s.n, s.errno = int(n), e
-			return true
+		n, e := s.io.read(int(fd), s.p)
+		if e == unix.EAGAIN {
+			return false // let the netpoller wait for data
 		}
-	}
-	s.sendFn = func(fd uintptr) bool {
-		for len(s.p) > 0 {
-			n, _, e := unix.RawSyscall(unix.SYS_WRITE, fd, uintptr(unsafe.Pointer(&s.p[0])), uintptr(len(s.p)))
-			switch e {
-			case 0:
-				s.n += int(n)
-				s.p = s.p[n:]
-			case unix.EINTR:
-			case unix.EAGAIN:
-				return false // let the poller wait for room
-			default:
-				s.errno = e
-				return true
-			}
-		}
+		s.n, s.errno = n, e
 		return true
 	}
-	s.peekFn = func(fd uintptr) bool {
-		_, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&s.peekB[0])), 1,
-			unix.MSG_PEEK|unix.MSG_DONTWAIT, 0, 0)
-		s.errno = e // EAGAIN: alive and quiet; anything else: reset, EOF or stray bytes
-		return true // never wait
+	s.writeFn = func(fd uintptr) bool {
+		n, e := s.io.write(int(fd), s.p[s.n:])
+		s.n += n
+		if e == unix.EAGAIN {
+			return false // let the netpoller wait for room
+		}
+		s.errno = e
+		return true
 	}
 	return s
 }
@@ -106,20 +92,37 @@ func (s *sock) Write(p []byte) (int, error) {
 		return 0, nil
 	}
 	s.p, s.n, s.errno = p, 0, 0
-	err := s.raw.Write(s.sendFn)
+	err := s.raw.Write(s.writeFn)
 	if err == nil && s.errno != 0 {
 		err = os.NewSyscallError("write", s.errno)
 	}
 	return s.n, err
 }
 
-// peerClosed reports whether the peer of an idle connection has closed it
-// (or reset it, or sent bytes nobody asked for), by peeking at the socket
-// without blocking: one system call, nothing consumed.
-func (s *sock) peerClosed() bool {
-	s.errno = 0
-	if err := s.raw.Read(s.peekFn); err != nil {
-		return true
+// SetDeadline sets the connection's read and write deadline.
+func (s *sock) SetDeadline(t time.Time) error { return s.c.SetDeadline(t) }
+
+// Close closes the connection.
+func (s *sock) Close() error { return s.c.Close() }
+
+// idle peeks at the socket between two requests. The peek never waits, so
+// it need not go through the netpoller: one system call on the descriptor,
+// which stays open while the worker holds the connection.
+func (s *sock) idle() waiting { return s.io.peek(s.fd) }
+
+// answered: a netpoller connection is timed when read.
+func (s *sock) answered(time.Time) (time.Duration, bool) { return 0, false }
+
+// peekConn reports what waits on c between two requests (see rawIO.peek).
+func peekConn(c syscall.Conn) waiting {
+	raw, err := c.SyscallConn()
+	if err != nil {
+		return nothingWaiting
 	}
-	return s.errno != unix.EAGAIN
+	var s rawIO
+	w := nothingWaiting
+	if err := raw.Control(func(fd uintptr) { w = s.peek(int(fd)) }); err != nil {
+		return peerGone
+	}
+	return w
 }

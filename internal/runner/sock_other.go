@@ -3,9 +3,14 @@
 package runner
 
 import (
-	"io"
 	"net"
+	"syscall"
 )
 
-// newSock returns c itself: raw system calls are a Linux optimisation.
-func newSock(c net.Conn) io.ReadWriter { return c }
+// newSock returns c as a conn. Raw system calls and the peek at an idle
+// connection are Linux's; elsewhere a connection closed while idle shows as
+// a transport error of the next request.
+func newSock(c net.Conn) conn { return plainConn{c} }
+
+// peekConn cannot tell: see newSock.
+func peekConn(syscall.Conn) waiting { return nothingWaiting }

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // Transport is the http.RoundTripper of a client made by NewClient. As a
@@ -19,9 +18,9 @@ import (
 // to decide, per request, whether the lean HTTP/1.1 engine may send it, and
 // to render each Request once into the bytes that engine writes.
 type Transport struct {
-	std     *http.Transport
-	lean    bool
-	timeout time.Duration
+	std        *http.Transport
+	lean       bool
+	checkReuse bool // net/http's kept connections are plain HTTP/1.1: check them before reuse
 
 	wires  sync.Map // *Request → *wire
 	nwires atomic.Int64
@@ -35,8 +34,8 @@ var _ http.RoundTripper = (*Transport)(nil)
 // request is rendered again each time it is sent.
 const maxWires = 1 << 16
 
-func newTransport(std *http.Transport, lean bool, timeout time.Duration) *Transport {
-	return &Transport{std: std, lean: lean, timeout: timeout}
+func newTransport(std *http.Transport, lean, checkReuse bool) *Transport {
+	return &Transport{std: std, lean: lean, checkReuse: checkReuse}
 }
 
 // RoundTrip implements http.RoundTripper with net/http's Transport.
@@ -157,20 +156,26 @@ func (t *Transport) render(req *Request) *wire {
 
 // validToken reports whether s is an HTTP token (RFC 9110 section 5.6.2),
 // as a method or a header field name must be.
-func validToken(s string) bool {
-	if s == "" {
+func validToken[T string | []byte](s T) bool {
+	if len(s) == 0 {
 		return false
 	}
 	for i := range len(s) {
-		c := s[i]
-		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-			strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-		if !ok {
+		if !tokenChars[s[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// tokenChars marks the bytes a token may hold.
+var tokenChars = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			strings.IndexByte("!#$%&'*+-.^_`|~", byte(c)) >= 0
+	}
+	return t
+}()
 
 // validFieldValue reports whether v may be sent as a header field value: no
 // control character but tab, so that no value can end the head early.

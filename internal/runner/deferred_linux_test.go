@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,12 +31,12 @@ func TestDeferredReadTimedByKernel(t *testing.T) {
 			written <- time.Now()
 		}
 	})
-	re, err := newReactor()
+	d, err := newDeferredReads()
 	require.NoError(t, err)
-	defer re.close()
-	re.sleep(-1)
+	defer d.close()
+	d.sleep(-1)
 	start := time.Now()
-	c, stop, err := re.dial(context.Background(), url[len("http://"):], time.Now().Add(5*time.Second))
+	c, stop, err := d.dial(context.Background(), url[len("http://"):], time.Now().Add(5*time.Second))
 	require.NoError(t, err)
 	defer stop()
 	defer c.Close()
@@ -51,7 +50,7 @@ func TestDeferredReadTimedByKernel(t *testing.T) {
 		require.NoError(t, err)
 		require.Contains(t, string(buf[:n]), "204")
 		read := time.Since(start)
-		got, ok := c.received(start)
+		got, ok := c.answered(start)
 		if !ok {
 			continue
 		}
@@ -63,7 +62,7 @@ func TestDeferredReadTimedByKernel(t *testing.T) {
 }
 
 // deferredRun runs an open-model Config against url with the lean engine,
-// and checks on every record that the run reads through the reactor.
+// and checks on every record that the run reads through the deferred reads.
 func deferredRun(t *testing.T, ctx context.Context, url string, pacer Pacer, d, timeout time.Duration) (Summary, []Result, []time.Duration) {
 	t.Helper()
 	client, err := NewClient(ClientConfig{Timeout: timeout})
@@ -81,7 +80,7 @@ func deferredRun(t *testing.T, ctx context.Context, url string, pacer Pacer, d, 
 		defer mu.Unlock()
 		all = append(all, *r)
 		recorded = append(recorded, time.Since(rn.start))
-		deferred = deferred && rn.reactor != nil
+		deferred = deferred && rn.deferred != nil
 	})
 	rn, err = New(Config{
 		Model: Open, Pacer: pacer, Duration: d, MaxInFlight: 64,
@@ -91,12 +90,12 @@ func deferredRun(t *testing.T, ctx context.Context, url string, pacer Pacer, d, 
 	require.NoError(t, err)
 	sum, err := rn.Run(ctx)
 	require.NoError(t, err)
-	assert.True(t, deferred, "the open model's lean engine reads through the reactor")
+	assert.True(t, deferred, "the open model's lean engine reads through the deferred reads")
 	return sum, all, recorded
 }
 
-// TestDeferredReadsOpenModel: at a rate where every answer is read on a
-// scheduler tick, every request is answered and timed within its own span.
+// TestDeferredReadsOpenModel: at a rate where every answer is read when the
+// scheduler wakes, every request is answered and timed within its own span.
 func TestDeferredReadsOpenModel(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
 	defer srv.Close()
@@ -111,9 +110,10 @@ func TestDeferredReadsOpenModel(t *testing.T) {
 	}
 }
 
-// TestDeferredReadsWakeWhenNoTickIsDue: at 2 requests a second, an answer
-// that takes 20 ms is read when it arrives, not at the next tick 500 ms later.
-func TestDeferredReadsWakeWhenNoTickIsDue(t *testing.T) {
+// TestDeferredReadsWakeWhenNoSendIsDue: at 2 requests a second, an answer
+// that takes 20 ms is read when it arrives, not when the scheduler next
+// wakes, 500 ms later.
+func TestDeferredReadsWakeWhenNoSendIsDue(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(20 * time.Millisecond)
 		w.WriteHeader(204)
@@ -130,7 +130,7 @@ func TestDeferredReadsWakeWhenNoTickIsDue(t *testing.T) {
 }
 
 // TestDeferredReadsTimeOutAndCancel: a target that never answers times every
-// request out, whether the scheduler is still ticking or done; a cancel ends
+// request out, whether the scheduler is still sending or done; a cancel ends
 // the waits at once.
 func TestDeferredReadsTimeOutAndCancel(t *testing.T) {
 	url := rawServer(t, func(c net.Conn, br *bufio.Reader) {
@@ -158,29 +158,4 @@ func TestDeferredReadsTimeOutAndCancel(t *testing.T) {
 			assert.Equal(t, ErrCanceled, r.Err, r.ErrText)
 		}
 	})
-}
-
-// recorderFunc is a Recorder made of a function.
-type recorderFunc func(worker int, r *Result)
-
-func (f recorderFunc) Record(worker int, r *Result) { f(worker, r) }
-
-// TestIdleWorkersLastInFirstOut: at a rate the target keeps up with, the
-// worker that went idle last takes the next request, so a few warm
-// connections carry the run; handing requests out in turn would open one
-// connection per worker (all 64 here).
-func TestIdleWorkersLastInFirstOut(t *testing.T) {
-	var conns atomic.Int32
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	defer srv.Close()
-	sum, all, _ := deferredRun(t, context.Background(), srv.URL, Constant{PerSecond: 1000}, 100*time.Millisecond, 5*time.Second)
-	require.Equal(t, uint64(100), sum.Sent)
-	require.Len(t, all, 100)
-	assert.LessOrEqual(t, conns.Load(), int32(32), "connections opened for 100 requests 1 ms apart")
 }
