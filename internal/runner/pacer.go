@@ -3,6 +3,7 @@ package runner
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -184,5 +185,8 @@ func seconds(s float64) time.Duration { return time.Duration(math.Round(s * 1e9)
 
 // formatRate returns e.g. "100/s" or "0.5/s".
 func formatRate(perSecond float64) string {
-	return fmt.Sprintf("%g/s", perSecond)
+	// Six significant digits: a shard's share, 400/3, reads 133.333/s,
+	// not 133.33333333333331/s.
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(perSecond, 'g', 6, 64), 64)
+	return strconv.FormatFloat(v, 'f', -1, 64) + "/s"
 }

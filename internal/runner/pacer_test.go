@@ -84,4 +84,5 @@ func TestPacerRate(t *testing.T) {
 	assert.Equal(t, 0.0, s.Rate(25*time.Second))
 	assert.Equal(t, "stages [10s→100/s 10s→100/s]", s.String())
 	assert.Equal(t, "constant 0.5/s", Constant{0.5}.String())
+	assert.Equal(t, "constant 133.333/s", Constant{400.0 / 3}.String(), "a shard's share without float noise")
 }

@@ -32,10 +32,11 @@ type Summary struct {
 // Runner runs one Config. Its counters can be read while it runs.
 type Runner struct {
 	cfg       Config
-	start     time.Time
-	transport *Transport     // the client's, when NewClient made it: the lean engine may be used
-	deferred  *deferredReads // the open model's deferred reads; nil when responses are read at once
-	timeout   time.Duration  // per request, for the lean engine
+	start     time.Time                 // written by Run before it starts any goroutine
+	started   atomic.Pointer[time.Time] // start, once set, for Progress on other goroutines
+	transport *Transport                // the client's, when NewClient made it: the lean engine may be used
+	deferred  *deferredReads            // the open model's deferred reads; nil when responses are read at once
+	timeout   time.Duration             // per request, for the lean engine
 
 	scheduled, sent, dropped, completed, late, unsolicited atomic.Uint64
 	inFlight, maxInFlight                                  atomic.Int64
@@ -72,8 +73,8 @@ func (r *Runner) Progress() Progress {
 		Scheduled: r.scheduled.Load(), Sent: r.sent.Load(), Dropped: r.dropped.Load(),
 		Completed: r.completed.Load(), InFlight: r.inFlight.Load(), MaxInFlight: r.maxInFlight.Load(),
 	}
-	if !r.start.IsZero() {
-		p.Elapsed = time.Since(r.start)
+	if start := r.started.Load(); start != nil {
+		p.Elapsed = time.Since(*start)
 	}
 	if r.cfg.Model == Open && r.cfg.Pacer != nil {
 		p.TargetRate = r.cfg.Pacer.Rate(p.Elapsed)
@@ -87,6 +88,7 @@ func (r *Runner) Progress() Progress {
 // Interrupted set and a nil error; the error is for a run that could not start.
 func (r *Runner) Run(ctx context.Context) (Summary, error) {
 	r.start = time.Now()
+	r.started.Store(&r.start) // for Progress, read from other goroutines
 	var interrupted bool
 	if r.cfg.Model == Closed {
 		interrupted = r.runClosed(ctx)
