@@ -56,8 +56,11 @@ func runCompare(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if cmp.Regressed {
+	switch {
+	case cmp.Regressed:
 		return reported(errRegressed) // stdout says REGRESSION; nothing to add on stderr
+	case cmp.Invalid:
+		return reported(errBehindSchedule) // exit 4; stdout says NOT VALID and why
 	}
 	return nil
 }

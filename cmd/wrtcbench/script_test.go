@@ -50,6 +50,7 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       *updateScripts,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"reportcheck": cmdReportCheck,
+			"jsonset":     cmdJSONSet,
 			"wrtc":        cmdWrtc,
 			"wrtcint":     cmdWrtcInterrupt,
 			"waitfor":     cmdWaitFor,
@@ -273,6 +274,38 @@ func cmdReportCheck(ts *testscript.TestScript, neg bool, args []string) {
 	if !neg && len(fails) > 0 {
 		ts.Fatalf("report.json: %v", fails)
 	}
+}
+
+// cmdJSONSet rewrites fields of a JSON file: `jsonset FILE path=JSON...`,
+// e.g. to take the machine's disturbance out of a run whose verdict under
+// a quiet machine is what a script checks.
+func cmdJSONSet(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: jsonset FILE path=JSON...")
+	}
+	var doc map[string]any
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &doc))
+	for _, kv := range args[1:] {
+		path, op, val, ok := cut(kv)
+		if !ok || op != "=" {
+			ts.Fatalf("bad field %q: write path=JSON", kv)
+		}
+		var v any
+		ts.Check(json.Unmarshal([]byte(val), &v))
+		keys := splitPath(path)
+		m := doc
+		for _, k := range keys[:len(keys)-1] {
+			next, ok := m[k].(map[string]any)
+			if !ok {
+				ts.Fatalf("%s: %s is not an object", path, k)
+			}
+			m = next
+		}
+		m[keys[len(keys)-1]] = v
+	}
+	b, err := json.Marshal(doc)
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), b, 0o644))
 }
 
 // marshalPlain is json.Marshal without HTML escaping, so that "<" reads as itself.

@@ -94,6 +94,8 @@ func verdictCell(d Delta) string {
 		return "within tolerance"
 	case NoData:
 		return "no data"
+	case Invalid:
+		return "~ " + d.Why
 	}
 	return ""
 }
@@ -101,17 +103,22 @@ func verdictCell(d Delta) string {
 // summary is the verdict line: what regressed, with its change, or that
 // nothing did.
 func summary(c *Comparison) string {
-	var bad, better []string
+	var bad, better, invalid []string
 	for _, d := range c.Deltas {
 		switch d.Verdict {
 		case Regressed:
 			bad = append(bad, d.Metric+" "+change(d))
 		case Improved:
 			better = append(better, d.Metric)
+		case Invalid:
+			invalid = append(invalid, d.Metric)
 		}
 	}
 	if len(bad) > 0 {
 		return "REGRESSION: " + strings.Join(bad, ", ")
+	}
+	if c.Invalid {
+		return "NOT VALID: " + strings.Join(invalid, ", ") + " changed while a generator was disturbed; rerun on a quiet machine"
 	}
 	if len(better) > 0 {
 		return "no regression; improved: " + strings.Join(better, ", ")

@@ -21,6 +21,12 @@ const (
 	Regressed Verdict = "regressed" // worse: significant and beyond the tolerance
 	Improved  Verdict = "improved"  // better: significant and beyond the tolerance
 	NoData    Verdict = "no data"   // a side has nothing to measure it by
+	// Invalid: a timing figure that regressed while the current side's
+	// generator was disturbed (or improved while the baseline's was): the
+	// change may be the machine's, not the target's, so it is no verdict
+	// either way. A withdrawn regression makes the comparison Invalid
+	// (exit 4) when nothing else regressed.
+	Invalid Verdict = "invalid"
 )
 
 // The tests a Delta's significance comes from.
@@ -87,6 +93,10 @@ type Comparison struct {
 	Alpha        float64   `json:"alpha"`
 	Deltas       []Delta   `json:"deltas"`
 	Regressed    bool      `json:"regressed"`
+	// Invalid: a timing figure regressed only while the current side's
+	// generator was disturbed (its Delta's verdict is Invalid), and nothing
+	// else regressed: the comparison is not a valid measurement.
+	Invalid bool `json:"invalid,omitempty"`
 	// Notes warn about differences that make the comparison less meaningful.
 	Notes []string `json:"notes,omitempty"`
 }
@@ -139,15 +149,45 @@ func Compare(base, cur []Run, o Options) (*Comparison, error) {
 	cmp.add(errorRate(b, c, o))
 	cmp.add(failedChecks(b, c, o))
 	cmp.add(achievedRate(b, c, o))
+	withdrawn := false // a timing regression not held against the current side
+	for i := range cmp.Deltas {
+		d := &cmp.Deltas[i]
+		if d.Unit == "ms" || d.Metric == "rate.achieved" {
+			withdrawn = timing(d, b, c) || withdrawn
+		}
+		d.Regressed = d.Verdict == Regressed
+		cmp.Regressed = cmp.Regressed || d.Regressed
+	}
+	cmp.Invalid = withdrawn && !cmp.Regressed
 	return cmp, nil
+}
+
+// timing withdraws the verdict of a timing figure (latency, achieved rate)
+// that the machine rather than the target may have moved: a regression when
+// a current run's generator was disturbed (its own delays are in its
+// latency, and it sends more slowly), and reports that it did; an
+// improvement when a baseline run's was. A disturbed baseline can only hide
+// a regression, and a disturbed current run only an improvement, so those
+// verdicts stand (the notes name the disturbed runs). A latency change
+// larger than the disturbance can explain stands too: a generator held up
+// for at most its longest lag delays a response by at most that much on
+// the way out and as much on the way back.
+func timing(d *Delta, b, c *side) (withdrewRegression bool) {
+	explained := func(s *side) bool { return d.Unit != "ms" || math.Abs(d.Diff) <= 2*s.maxLag() }
+	switch {
+	case d.Verdict == Regressed && c.disturbed() && explained(c):
+		d.Verdict, d.Why = Invalid, fmt.Sprintf("not valid: the current generator was disturbed (lag up to %s, see the notes); rerun on a quiet machine", fmtMs(c.maxLag()))
+		return true
+	case d.Verdict == Improved && b.disturbed() && explained(b):
+		d.Verdict, d.Why = Invalid, fmt.Sprintf("not valid: the baseline generator was disturbed (lag up to %s, see the notes)", fmtMs(b.maxLag()))
+	}
+	return false
 }
 
 func (c *Comparison) add(d Delta) {
 	if d.Baseline != 0 {
 		d.Change = (d.Current - d.Baseline) / d.Baseline
 	}
-	d.Regressed = d.Verdict == Regressed
-	c.Regressed = c.Regressed || d.Regressed
 	c.Deltas = append(c.Deltas, d)
 }
 

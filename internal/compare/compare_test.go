@@ -124,6 +124,57 @@ func TestCompareNotes(t *testing.T) {
 	}, cmp.Notes)
 }
 
+// TestCompareDisturbed: a timing figure that moved while the generator of
+// the side it favours was disturbed is no verdict; the comparison is not
+// valid (exit 4) when a latency regression is withdrawn and nothing else
+// regressed. A stalled target, whose wait for a worker shows as lag, is no
+// disturbed machine, and a change beyond twice the longest lag is the
+// target's.
+func TestCompareDisturbed(t *testing.T) {
+	slow := plus(bimodal(0.1), 0.2, 5000)
+	// Held up for up to 60 ms: three requests sent more than 50 ms late.
+	late := func(r Run) Run { r.Report.Load.Late, r.Report.LagMs.Max = 3, 60; return r }
+	// No request late, but the generator's own delay is a large share of
+	// the latency: up to 3 ms, 9 ms at p99 of a latency p99 of 40 ms.
+	lagging := func(r Run) Run { r.Report.LagMs.P99, r.Report.LagMs.Max, r.Report.LatencyMs.P99 = 9, 3, 40; return r }
+	briefly := func(r Run) Run { r.Report.Load.Late, r.Report.LagMs.Max = 1, 1; return r }
+	fullPool := func(r Run) Run {
+		r.Report.Load.MaxInFlight, r.Report.Load.MaxInFlightSeen = 8, 8
+		return lagging(r)
+	}
+	tests := []struct {
+		name               string
+		base, cur          Run
+		metric             string
+		want               Verdict
+		regressed, invalid bool
+	}{
+		{"slower while the current generator sent late", synth(t, "b", spec{seed: 1, d: bimodal(0.1), intervals: 5, perSecond: 200}),
+			late(synth(t, "c", spec{seed: 2, d: slow, intervals: 5, perSecond: 200})), "latency.p80", Invalid, false, true},
+		{"slower while the current generator lagged", synth(t, "b", spec{seed: 1, d: bimodal(0.1), intervals: 5, perSecond: 200}),
+			lagging(synth(t, "c", spec{seed: 2, d: slow, intervals: 5, perSecond: 200})), "latency.p80", Invalid, false, true},
+		{"slower than a brief disturbance explains", synth(t, "b", spec{seed: 1, d: bimodal(0.1), intervals: 5, perSecond: 200}),
+			briefly(synth(t, "c", spec{seed: 2, d: slow, intervals: 5, perSecond: 200})), "latency.p80", Regressed, true, false},
+		{"slower with the lag of a full pool", synth(t, "b", spec{seed: 1, d: bimodal(0.1), intervals: 5, perSecond: 200}),
+			fullPool(synth(t, "c", spec{seed: 2, d: slow, intervals: 5, perSecond: 200})), "latency.p80", Regressed, true, false},
+		{"slower than a disturbed baseline", late(synth(t, "b", spec{seed: 1, d: bimodal(0.1), intervals: 5, perSecond: 200})),
+			synth(t, "c", spec{seed: 2, d: slow, intervals: 5, perSecond: 200}), "latency.p80", Regressed, true, false},
+		{"faster than a disturbed baseline", late(synth(t, "b", spec{seed: 1, d: slow, intervals: 5, perSecond: 200})),
+			synth(t, "c", spec{seed: 2, d: bimodal(0.1), intervals: 5, perSecond: 200}), "latency.p80", Invalid, false, false},
+		{"errors are facts on any machine", synth(t, "b", spec{seed: 1, d: bimodal(0.1), intervals: 5, perSecond: 200}),
+			late(synth(t, "c", spec{seed: 2, d: slow, intervals: 5, perSecond: 200, failed: 30})), "error_rate", Regressed, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Compare([]Run{tt.base}, []Run{tt.cur}, Options{})
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, find(t, c, tt.metric).Verdict)
+			assert.Equal(t, tt.regressed, c.Regressed, "regressed")
+			assert.Equal(t, tt.invalid, c.Invalid, "invalid")
+		})
+	}
+}
+
 func TestCompareRefuses(t *testing.T) {
 	r := synth(t, "r", spec{seed: 1, d: bimodal(0.1), intervals: 5, perSecond: 200})
 	_, err := Compare(nil, []Run{r}, Options{})

@@ -114,8 +114,16 @@ func notes(b, c *side, o Options) []string {
 // disturbed reports whether r's generator was held up by something else on
 // its machine: its scheduler sent requests late, or more than a tenth of the
 // 99th percentile of latency is the generator's own delay (lag, from the
-// scheduled send to the actual one). Such a run measures the machine as
-// well as the target.
+// scheduled send to the actual one). Lag counts as the generator's only
+// while a worker was always free: once the pool filled (every worker
+// waiting on the target, or requests dropped for want of one) the wait for
+// a worker is the target's doing, and a stalled target must show as a
+// regression, not as a disturbed machine. Such a run measures the machine
+// as well as the target.
 func disturbed(r *report.Report) bool {
-	return r.Load.Late > 0 || r.LagMs.P99 > r.LatencyMs.P99/10
+	if r.Load.Late > 0 {
+		return true
+	}
+	full := r.Requests.Dropped > 0 || (r.Load.MaxInFlight > 0 && r.Load.MaxInFlightSeen >= int64(r.Load.MaxInFlight))
+	return !full && r.LagMs.P99 > r.LatencyMs.P99/10
 }

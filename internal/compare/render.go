@@ -43,12 +43,15 @@ func RenderText(w io.Writer, c *Comparison) error {
 func RenderMarkdown(w io.Writer, c *Comparison) error {
 	bw := bufio.NewWriter(w)
 	title := "✅ No regression"
-	if c.Regressed {
+	switch {
+	case c.Regressed:
 		title = "❌ Regression"
+	case c.Invalid:
+		title = "⚠️ Not a valid comparison"
 	}
 	fmt.Fprintf(bw, "### %s\n\n", title)
 	if s := summary(c); s != "no regression" {
-		fmt.Fprintf(bw, "%s\n\n", mdText(strings.TrimPrefix(s, "REGRESSION: ")))
+		fmt.Fprintf(bw, "%s\n\n", mdText(strings.TrimPrefix(strings.TrimPrefix(s, "REGRESSION: "), "NOT VALID: ")))
 	}
 	fmt.Fprintf(bw, "| | runs | |\n| --- | --- | --- |\n")
 	fmt.Fprintf(bw, "| baseline | %s | %s |\n", mdText(c.Baseline), mdText(sideLine(c.BaselineRuns)))

@@ -106,3 +106,23 @@ func measuredIntervals(r *report.Report) []report.Interval {
 	}
 	return out
 }
+
+// disturbed reports whether a run of the side was disturbed (see disturbed).
+func (s *side) disturbed() bool {
+	for _, r := range s.runs {
+		if disturbed(r.Report) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxLag is the longest lag (ms) of the side's runs: how long its
+// generator was held up at most.
+func (s *side) maxLag() float64 {
+	var m float64
+	for _, r := range s.runs {
+		m = max(m, r.Report.LagMs.Max)
+	}
+	return m
+}
