@@ -176,7 +176,7 @@ for tool in new old; do
 		[ -n "$old" ] || continue
 		b=$old
 	fi
-	false_reg=0 pairs=0 usage=0 clean_pairs=0 clean_false=0
+	false_reg=0 pairs=0 usage=0 invalid=0 clean_pairs=0 clean_false=0
 	: >"$out/pairs-$tool.tsv"
 	for i in $(seq 10); do
 		for j in $(seq $((i + 1)) 10); do
@@ -188,6 +188,7 @@ for tool in new old; do
 			case ${v%%$'\t'*} in
 			1) false_reg=$((false_reg + 1)) clean_false=$((clean_false + both_clean)) ;;
 			0) ;;
+			4) invalid=$((invalid + 1)) ;;
 			*) usage=$((usage + 1)) ;;
 			esac
 		done
@@ -203,10 +204,12 @@ for tool in new old; do
 	done
 	echo
 	other=""
-	[ "$usage" = 0 ] || other=" ($usage pairs exited neither 0 nor 1)"
+	[ "$invalid" = 0 ] || other=" ($invalid pairs not valid, exit 4)"
+	[ "$usage" = 0 ] || other="$other ($usage pairs exited neither 0, 1 nor 4)"
 	echo "$tool compare: $false_reg false regressions of $pairs pairs$other; the regression flagged against $found of 10 baselines"
 	echo "  of which between undisturbed runs: $clean_false false of $clean_pairs pairs; flagged against $clean_found of $clean_bases undisturbed baselines"
 	grep -P '^\S+\t\S+\t1\t' "$out/pairs-$tool.tsv" | sed 's/^/  false: /' || true
+	grep -P '^\S+\t\S+\t4\t' "$out/pairs-$tool.tsv" | sed 's/^/  not valid: /' || true
 	sed 's/^/  /' "$out/detect-$tool.tsv"
 done
 echo
