@@ -1,29 +1,43 @@
 #!/usr/bin/env bash
-# compare.sh: wrtcbench's speed against wrk, vegeta and hey, measured side by
-# side in one run on this machine (see bench/README.md for how to read it).
+# compare.sh: wrtcbench's speed against wrk, wrk2, vegeta and hey, measured
+# side by side in one run on this machine (see bench/README.md for how to
+# read it).
 #
-#   bench/compare.sh [-d SECONDS] [-o DIR] [-p PORT]
+#   bench/compare.sh [-d SECONDS] [-o DIR] [-p PORT] [-s SECTIONS] [-n ROUNDS] [-D DELAY]
 #
 # The target (bench/target, a bare HTTP/1.1 server answering 204) runs on
 # CPU 0, every generator on CPU 1. Each tool is measured at
 #   (a) maximum throughput, closed model, 64 requests in flight;
 #   (b) a fixed 5,000 req/s: CPU time (user+sys) per request;
-#   (c) an open model at 1,000, 5,000 and 10,000 req/s: achieved rate, peak RSS.
-# wrk is installed from Debian when missing, vegeta and hey with `go install`;
-# a tool that cannot be had is left out and said so. Only loopback traffic.
+#   (c) an open model at 1,000, 5,000 and 10,000 req/s: achieved rate, peak RSS;
+#   (d) wrk2 against wrtcbench, open model at 1,000, 5,000 and 20,000 req/s,
+#       alternating, ROUNDS rounds (default 3): CPU per request the target
+#       served, latency, and the target's own service time (with -D DELAY,
+#       e.g. 1ms, the target holds each answer that long).
+# -s picks the sections (default abcd). wrk is installed from Debian when
+# missing, vegeta and hey with `go install`; wrk2 is $WRK2, `wrk2` on the
+# PATH or ../shared/tools/wrk2 (build it from github.com/giltene/wrk2 with
+# make). A tool that cannot be had is left out and said so. Only loopback.
 set -euo pipefail
 
 dur=10
 out=""
 port=18089
-while getopts "d:o:p:h" opt; do
+sections=abcd
+rounds=3
+delay=0s
+while getopts "d:o:p:s:n:D:h" opt; do
 	case $opt in
 	d) dur=$OPTARG ;;
 	o) out=$OPTARG ;;
 	p) port=$OPTARG ;;
-	*) sed -n '2,14p' "$0"; exit 2 ;;
+	s) sections=$OPTARG ;;
+	n) rounds=$OPTARG ;;
+	D) delay=$OPTARG ;;
+	*) sed -n '2,22p' "$0"; exit 2 ;;
 	esac
 done
+section() { [[ $sections == *"$1"* ]]; }
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/wrtcbench-compare.XXXXXX)
@@ -54,6 +68,9 @@ say "fetching vegeta v12.13.0 and hey"
 GOBIN="$work/bin" GOFLAGS=-mod=mod go install github.com/tsenart/vegeta/v12@v12.13.0 >/dev/null 2>&1 || say "vegeta: the module proxy refused it, left out"
 GOBIN="$work/bin" GOFLAGS=-mod=mod go install github.com/rakyll/hey@latest >/dev/null 2>&1 || say "hey: the module proxy refused it, left out"
 have_vegeta=$([ -x "$work/bin/vegeta" ] && echo "$work/bin/vegeta" || true)
+have_wrk2=${WRK2:-$(command -v wrk2 || true)}
+if [ -z "$have_wrk2" ] && [ -x "$root/../shared/tools/wrk2" ]; then have_wrk2="$root/../shared/tools/wrk2"; fi
+section d && [ -z "$have_wrk2" ] && say "wrk2: not found (set WRK2, or build github.com/giltene/wrk2), left out"
 have_hey=$([ -x "$work/bin/hey" ] && echo "$work/bin/hey" || true)
 
 # --- the request every tool sends (what wrtcbench's subscribe_all sends) ------
@@ -74,7 +91,7 @@ LUA
 # --- target -------------------------------------------------------------------
 target_pid=""
 start_target() {
-	taskset -c 0 "$work/target" -addr "127.0.0.1:$port" >"$work/target.out" 2>"$work/target.err" &
+	taskset -c 0 "$work/target" -addr "127.0.0.1:$port" -delay "${1:-0s}" >"$work/target.out" 2>"$work/target.err" &
 	target_pid=$!
 	for _ in $(seq 100); do
 		grep -q listening "$work/target.out" 2>/dev/null && return 0
@@ -96,6 +113,7 @@ stop_target() {
 stop_target_svc() {
 	stop_target >"$work/target.last"
 	svc=$(awk '{print $8}' "$work/target.last")
+	served=$(awk '{print $3}' "$work/target.last")
 }
 
 # gen NAME CMD...: runs a generator on CPU 1 under /usr/bin/time; leaves
@@ -161,6 +179,7 @@ vegeta_fig() { # vegeta_fig NAME FIELD: from `vegeta report -type json`
 }
 
 # --- (a) maximum throughput, closed model, 64 in flight --------------------------
+if section a; then
 say "(a) closed model, 64 in flight, ${dur}s each"
 start_target
 if [ -n "$have_wrk" ]; then
@@ -178,8 +197,10 @@ fi
 wrtc a_wrtcbench closed64.yaml 0
 row a wrtcbench "$(wrtc_fig a_wrtcbench "r['load']['achieved_rate']")" "$(cpu_of a_wrtcbench)" "$(wrtc_fig a_wrtcbench "q['sent']+q['warmup']")"
 stop_target >/dev/null
+fi
 
 # --- (b) CPU per request at a fixed 5,000 req/s ----------------------------------
+if section b; then
 say "(b) fixed 5000 req/s, ${dur}s each"
 if [ -n "$have_vegeta" ]; then
 	start_target
@@ -208,8 +229,10 @@ wrtc b_wrtcprecise open_precise.yaml 5000/s
 stop_target_svc
 row b wrtc-slack0 "$(wrtc_fig b_wrtcprecise "(q['sent']+q['warmup'])/r['duration_s']")" "$(cpu_of b_wrtcprecise)" \
 	"$(wrtc_fig b_wrtcprecise "q['sent']+q['warmup']")" "$(wrtc_fig b_wrtcprecise "r['latency_ms']['p99']")" "$svc" "$(steady b_wrtcprecise 5000)"
+fi
 
 # --- (c) open model at 1k, 5k, 10k req/s on one core ------------------------------
+if section c; then
 say "(c) open model at 1000, 5000, 10000 req/s, ${dur}s each"
 start_target
 for rate in 1000 5000 10000; do
@@ -224,6 +247,39 @@ for rate in 1000 5000 10000; do
 		"$(wrtc_fig "c${rate}_wrtcbench" "'behind' if r['load'].get('behind') else 'ok'")" "$(steady "c${rate}_wrtcbench" "$rate")"
 done
 stop_target >/dev/null
+fi
+
+# --- (d) wrk2 and wrtcbench, open model, alternating -------------------------------
+# wrk2 -t1 -c64: one thread (one core, as wrtcbench gets), 64 connections,
+# its latency corrected for coordinated omission (timed from when each
+# request should have gone out, as wrtcbench times from the scheduled send).
+# CPU per request divides each tool's user+sys by the requests the target
+# served while it ran.
+wrk2_p() { # wrk2_p NAME PERCENTILE: a latency of wrk2's -L output, in ms
+	awk -v p="$2" '$1 == p"%" {v = $2; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0; else if (v ~ /s$/) v = v * 1000; print v; exit}' "$work/$1.stdout"
+}
+if section d; then
+	say "(d) wrk2 and wrtcbench, open model at 1000, 5000, 20000 req/s, ${dur}s each, $rounds rounds, target delay $delay"
+	for round in $(seq "$rounds"); do
+		for rate in 1000 5000 20000; do
+			if [ -n "$have_wrk2" ]; then
+				start_target "$delay"
+				gen "d${round}_${rate}_wrk2" "$have_wrk2" -t1 -c64 -d"${dur}s" -R"$rate" -L -s "$work/put.lua" "$url"
+				stop_target_svc
+				n="d${round}_${rate}_wrk2"
+				row d wrk2 "$round" "$rate" "$served" "$(cpu_of "$n")" "$(steady "$n" "$rate")" \
+					"$(wrk2_p "$n" 50.000)" "$(wrk2_p "$n" 99.000)" "$svc" "$(awk '/requests in/ {print $1}' "$work/$n.stdout")" "$dur"
+			fi
+			start_target "$delay"
+			n="d${round}_${rate}_wrtcbench"
+			wrtc "$n" open.yaml "$rate/s"
+			stop_target_svc
+			row d wrtcbench "$round" "$rate" "$served" "$(cpu_of "$n")" "$(steady "$n" "$rate")" \
+				"$(wrtc_fig "$n" "r['latency_ms']['p50']")" "$(wrtc_fig "$n" "r['latency_ms']['p99']")" "$svc" \
+				"$(wrtc_fig "$n" "q['sent']+q['warmup']")" "$(wrtc_fig "$n" "r['duration_s']")"
+		done
+	done
+fi
 
 # --- the table ----------------------------------------------------------------
 python3 - "$out/results.tsv" "$dur" <<'PY'
@@ -239,23 +295,50 @@ def f(s):  # a figure, or nan when a run produced none (a crash, a tool left out
         return float("nan")
 def ratio(x, y):
     return f"{x / y:.2f}x" if y and y == y and x == x else "n/a"
-print(f"\n(a) maximum throughput, closed model, 64 in flight, {sys.argv[2]} s")
-print(f"{'tool':<10} {'req/s':>9} {'cpu us/req':>10}  {'vs vegeta':>9} {'vs wrk':>7}")
-for t, r in a.items():
-    rps, cpu, n = f(r[2]), f(r[3]), f(r[4])
-    print(f"{t:<10} {rps:>9.0f} {cpu / n * 1e6:>10.1f}  {ratio(rps, f(a['vegeta'][2]) if 'vegeta' in a else 0):>9} {ratio(rps, f(a['wrk'][2]) if 'wrk' in a else 0):>7}")
-print(f"\n(b) fixed 5000 req/s, {sys.argv[2]} s: CPU (user+sys) per request, whole process and steady state;")
-print("    latency overhead = the tool's p99 latency minus the target's p99 service time")
-print(f"{'tool':<10} {'req/s':>7} {'cpu us/req':>10} {'vs vegeta':>9} {'steady us/req':>13} {'vs vegeta':>9} {'p99 ms':>7} {'target p99 us':>13} {'overhead ms':>11}")
-cpu = {t: f(r[3]) / f(r[4]) * 1e6 for t, r in b.items()}
-st = {t: f(r[7]) for t, r in b.items()}
-for t, r in b.items():
-    p99, svc = f(r[5]), f(r[6])
-    print(f"{t:<10} {f(r[2]):>7.0f} {cpu[t]:>10.1f} {ratio(cpu[t], cpu.get('vegeta', 0)):>9} {st[t]:>13.1f} {ratio(st[t], st.get('vegeta', 0)):>9} {p99:>7.3f} {svc:>13.1f} {p99 - svc / 1000:>11.3f}")
-print(f"\n(c) open model, one core, {sys.argv[2]} s: achieved rate, memory, steady CPU per request")
-print(f"{'tool':<10} {'target':>7} {'achieved':>9} {'of target':>9} {'RSS@2s MB':>9} {'peak RSS MB':>11} {'steady us/req':>13} {'verdict':>8}")
-for r in c:
-    t, rate, ach, peak, early = r[1], f(r[2]), f(r[3]), f(r[4]), f(r[5])
-    print(f"{t:<10} {rate:>7.0f} {ach:>9.1f} {ach / rate * 100:>8.2f}% {early / 1024:>9.1f} {peak / 1024:>11.1f} {f(r[8]):>13.1f} {r[7]:>8}")
+if a:
+    print(f"\n(a) maximum throughput, closed model, 64 in flight, {sys.argv[2]} s")
+    print(f"{'tool':<10} {'req/s':>9} {'cpu us/req':>10}  {'vs vegeta':>9} {'vs wrk':>7}")
+    for t, r in a.items():
+        rps, cpu, n = f(r[2]), f(r[3]), f(r[4])
+        print(f"{t:<10} {rps:>9.0f} {cpu / n * 1e6:>10.1f}  {ratio(rps, f(a['vegeta'][2]) if 'vegeta' in a else 0):>9} {ratio(rps, f(a['wrk'][2]) if 'wrk' in a else 0):>7}")
+if b:
+    print(f"\n(b) fixed 5000 req/s, {sys.argv[2]} s: CPU (user+sys) per request, whole process and steady state;")
+    print("    latency overhead = the tool's p99 latency minus the target's p99 service time")
+    print(f"{'tool':<10} {'req/s':>7} {'cpu us/req':>10} {'vs vegeta':>9} {'steady us/req':>13} {'vs vegeta':>9} {'p99 ms':>7} {'target p99 us':>13} {'overhead ms':>11}")
+    cpu = {t: f(r[3]) / f(r[4]) * 1e6 for t, r in b.items()}
+    st = {t: f(r[7]) for t, r in b.items()}
+    for t, r in b.items():
+        p99, svc = f(r[5]), f(r[6])
+        print(f"{t:<10} {f(r[2]):>7.0f} {cpu[t]:>10.1f} {ratio(cpu[t], cpu.get('vegeta', 0)):>9} {st[t]:>13.1f} {ratio(st[t], st.get('vegeta', 0)):>9} {p99:>7.3f} {svc:>13.1f} {p99 - svc / 1000:>11.3f}")
+if c:
+    print(f"\n(c) open model, one core, {sys.argv[2]} s: achieved rate, memory, steady CPU per request")
+    print(f"{'tool':<10} {'target':>7} {'achieved':>9} {'of target':>9} {'RSS@2s MB':>9} {'peak RSS MB':>11} {'steady us/req':>13} {'verdict':>8}")
+    for r in c:
+        t, rate, ach, peak, early = r[1], f(r[2]), f(r[3]), f(r[4]), f(r[5])
+        print(f"{t:<10} {rate:>7.0f} {ach:>9.1f} {ach / rate * 100:>8.2f}% {early / 1024:>9.1f} {peak / 1024:>11.1f} {f(r[8]):>13.1f} {r[7]:>8}")
+d = [r for r in rows if r[0] == "d"]
+if d:
+    print(f"\n(d) open model against wrk2 (-t1 -c64), one core, {sys.argv[2]} s a run, alternating: CPU (user+sys) per")
+    print("    request the target served, whole process and steady; achieved = sent over the run;")
+    print("    overhead = the tool's p99 minus the target's p99 service time")
+    print(f"{'round':>5} {'rate':>6} {'tool':<10} {'served':>8} {'achieved':>9} {'cpu us/req':>10} {'steady':>7} {'vs wrk2':>8} {'p50 ms':>7} {'p99 ms':>7} {'svc p99 us':>10} {'overhead ms':>11}")
+    by = {(r[2], r[3], r[1]): r for r in d}
+    for r in d:
+        t, rnd, rate = r[1], r[2], f(r[3])
+        served, cpu, st = f(r[4]), f(r[5]), f(r[6])
+        per = cpu / served * 1e6 if served else float("nan")
+        w = by.get((rnd, r[3], "wrk2"))
+        wper = f(w[5]) / f(w[4]) * 1e6 if w and f(w[4]) else float("nan")
+        ach = f(r[10]) / f(r[11]) / rate * 100 if f(r[11]) else float("nan")
+        print(f"{rnd:>5} {rate:>6.0f} {t:<10} {served:>8.0f} {ach:>8.2f}% {per:>10.1f} {st:>7.1f} {ratio(per, wper):>8} {f(r[7]):>7.3f} {f(r[8]):>7.3f} {f(r[9]):>10.1f} {f(r[8]) - f(r[9]) / 1000:>11.3f}")
+    print("\n    CPU per request over the rounds (min-max), wrtcbench against wrk2 of the same round:")
+    for rate in ("1000", "5000", "20000"):
+        for label, fig in (("whole", lambda r: f(r[5]) / f(r[4]) * 1e6 if f(r[4]) else float("nan")), ("steady", lambda r: f(r[6]))):
+            pairs = [(fig(by[(k[0], rate, "wrtcbench")]), fig(by[(k[0], rate, "wrk2")])) for k in by
+                     if k[1] == rate and k[2] == "wrk2" and (k[0], rate, "wrtcbench") in by]
+            pairs = [(x, y) for x, y in pairs if x == x and y == y and y]
+            if pairs:
+                xs, ys, rs = [x for x, _ in pairs], [y for _, y in pairs], [x / y for x, y in pairs]
+                print(f"    {rate:>6}/s {label:<6} wrtcbench {min(xs):.1f}-{max(xs):.1f} us  wrk2 {min(ys):.1f}-{max(ys):.1f} us  ratio {min(rs):.2f}-{max(rs):.2f}x")
 PY
 say "raw figures: $out/results.tsv; outputs of every run: $work"
