@@ -32,7 +32,9 @@ byte for byte the file the run wrote.`,
 report.json files) against the current ones. A figure regresses only when
 the change is statistically significant (order-statistic intervals and a
 Mann-Whitney U test) and beyond the tolerance; ~ marks no significant
-change. Exit 1 on a regression. See docs/compare.md.`,
+change. Exit 1 on a regression; exit 4 when a latency or rate figure grew
+only as much as the current run's disturbed generator explains (rerun it).
+See docs/compare.md.`,
 	"merge": `Combine the result folders of the shards of one distributed run (each run
 with --shard i/N) into one result folder, losslessly, and judge the
 scenario's thresholds again on the whole.`,
@@ -40,7 +42,8 @@ scenario's thresholds again on the whole.`,
 
 // exitCodesHelp ends every help text.
 const exitCodesHelp = `exit codes: 0 passed, 1 a check or threshold failed, 2 usage or scenario error,
-3 target unusable, 4 generator fell behind, 130 interrupted`
+3 target unusable, 4 not a valid measurement (the generator fell behind or was
+disturbed), 130 interrupted`
 
 // flagSet is a command's flags, with the writer its --help goes to. It
 // prints nothing itself while parsing: a parse error reaches the user once,
