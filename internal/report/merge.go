@@ -173,6 +173,9 @@ func mergeCases(m, r *Report) error {
 		for k, n := range c.Checks {
 			mc.Checks[k] = Counts{Passed: mc.Checks[k].Passed + n.Passed, Failed: mc.Checks[k].Failed + n.Failed}
 		}
+		if c.Generated != nil {
+			mc.Generated = mergeGenerated(mc.Generated, c.Generated)
+		}
 		var err error
 		if mc.Histogram, mc.LatencyMs, err = mergeInto(mc.Histogram, c.Histogram); err != nil {
 			return err
@@ -182,6 +185,31 @@ func mergeCases(m, r *Report) error {
 		}
 	}
 	return nil
+}
+
+// mergeGenerated adds a shard's account of a generated case to the merged
+// one (nil for none yet): counts add up, and a (where, kind) pair is
+// unexercised only when every shard left it so. The shards generate against
+// one contract, so they can make the same pairs.
+func mergeGenerated(m, g *GeneratedCase) *GeneratedCase {
+	if m == nil {
+		m = &GeneratedCase{Mutations: map[string]map[string]int64{}, Possible: g.Possible,
+			Unexercised: slices.Clone(g.Unexercised)}
+	} else {
+		m.Unexercised = slices.DeleteFunc(m.Unexercised, func(p string) bool { return !slices.Contains(g.Unexercised, p) })
+	}
+	m.Valid += g.Valid
+	m.Project += g.Project
+	m.Undecided += g.Undecided
+	for where, kinds := range g.Mutations {
+		if m.Mutations[where] == nil {
+			m.Mutations[where] = map[string]int64{}
+		}
+		addCounts(m.Mutations[where], kinds)
+	}
+	m.Possible = max(m.Possible, g.Possible)
+	m.Exercised = m.Possible - len(m.Unexercised)
+	return m
 }
 
 // mergeInto merges two encoded histograms and returns the result with its summary.
@@ -210,6 +238,11 @@ func mergeViolations(m, r *Report) {
 		}
 		mv := &m.Violations[i]
 		mv.Count += v.Count
+		if mv.Shrink == nil && v.Shrink != nil {
+			// The first shard to have shrunk the group's failure gives
+			// its reproducer.
+			mv.Curl, mv.OriginalCurl, mv.Shrink = v.Curl, v.OriginalCurl, v.Shrink
+		}
 		for _, e := range v.Examples {
 			if len(mv.Examples) < MaxExamples {
 				mv.Examples = append(mv.Examples, e)

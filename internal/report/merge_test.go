@@ -51,6 +51,36 @@ func TestMergeAddsCountsAndCoverage(t *testing.T) {
 	assert.NotContains(t, m.Coverage.CasesNotRun, "unknown_session")
 }
 
+// TestMergeKeepsGeneratedCoverage: a generated case's schema coverage and
+// shrunk reproducer survive the merge of its shards.
+func TestMergeKeepsGeneratedCoverage(t *testing.T) {
+	gen := func(valid int64, muts map[string]map[string]int64, unexercised ...string) *GeneratedCase {
+		return &GeneratedCase{Valid: valid, Project: 1, Undecided: 2, Mutations: muts,
+			Possible: 4, Exercised: 4 - len(unexercised), Unexercised: unexercised}
+	}
+	a := asShard(shardReport(map[string]int64{"204": 3}, nil), 0, 2)
+	b := asShard(shardReport(map[string]int64{"204": 2}, nil), 1, 2)
+	a.Cases[0].Name, b.Cases[0].Name = "generated_body", "generated_body"
+	a.Cases[0].Generated = gen(5, map[string]map[string]int64{"sessionId": {"type": 2}}, "participants: huge", "body: null", "sessionId: null")
+	b.Cases[0].Generated = gen(7, map[string]map[string]int64{"sessionId": {"type": 1, "null": 4}, "body": {"null": 1}}, "participants: huge", "sessionId: type")
+	shrunk := &Shrink{Replays: 12, Reproduced: 9, FromBytes: 900, ToBytes: 40, Stopped: "minimal"}
+	a.Violations = []Violation{{Check: "status_expected", Case: "generated_body", Status: 204, Count: 2, Curl: "curl a"}}
+	b.Violations = []Violation{{Check: "status_expected", Case: "generated_body", Status: 204, Count: 3,
+		Curl: "curl small", OriginalCurl: "curl b", Shrink: shrunk}}
+
+	m, err := Merge([]*Report{a, b}, MergeOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, &GeneratedCase{Valid: 12, Project: 2, Undecided: 4,
+		Mutations: map[string]map[string]int64{"sessionId": {"type": 3, "null": 4}, "body": {"null": 1}},
+		Possible:  4, Exercised: 3, Unexercised: []string{"participants: huge"}}, m.Cases[0].Generated,
+		"a pair one shard exercised is exercised")
+	require.Len(t, m.Violations, 1)
+	assert.Equal(t, int64(5), m.Violations[0].Count)
+	assert.Equal(t, "curl small", m.Violations[0].Curl, "the shard that shrank the failure gives the reproducer")
+	assert.Equal(t, "curl b", m.Violations[0].OriginalCurl)
+	assert.Equal(t, shrunk, m.Violations[0].Shrink)
+}
+
 func TestMergeDescribesTheWholeRun(t *testing.T) {
 	a := asShard(shardReport(map[string]int64{"204": 3}, nil), 0, 2)
 	b := asShard(shardReport(map[string]int64{"204": 2}, nil), 1, 2)
