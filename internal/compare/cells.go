@@ -118,7 +118,7 @@ func summary(c *Comparison) string {
 		return "REGRESSION: " + strings.Join(bad, ", ")
 	}
 	if c.Invalid {
-		return "NOT VALID: " + strings.Join(invalid, ", ") + " changed while a generator was disturbed; rerun on a quiet machine"
+		return "NOT VALID: " + strings.Join(invalid, ", ") + " changed no more than a held-up generator explains; rerun on a quiet machine"
 	}
 	if len(better) > 0 {
 		return "no regression; improved: " + strings.Join(better, ", ")

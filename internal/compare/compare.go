@@ -163,25 +163,50 @@ func Compare(base, cur []Run, o Options) (*Comparison, error) {
 }
 
 // timing withdraws the verdict of a timing figure (latency, achieved rate)
-// that the machine rather than the target may have moved: a regression when
-// a current run's generator was disturbed (its own delays are in its
-// latency, and it sends more slowly), and reports that it did; an
-// improvement when a baseline run's was. A disturbed baseline can only hide
-// a regression, and a disturbed current run only an improvement, so those
-// verdicts stand (the notes name the disturbed runs). A latency change
-// larger than the disturbance can explain stands too: a generator held up
-// for at most its longest lag delays a response by at most that much on
-// the way out and as much on the way back.
+// that a generator rather than the target may have moved, and reports
+// whether it withdrew a regression: a regression the current side's
+// generator explains, an improvement the baseline's does (heldUp). The
+// other directions stand: a held-up baseline can only hide a regression,
+// and a held-up current run only an improvement.
 func timing(d *Delta, b, c *side) (withdrewRegression bool) {
-	explained := func(s *side) bool { return d.Unit != "ms" || math.Abs(d.Diff) <= 2*s.maxLag() }
-	switch {
-	case d.Verdict == Regressed && c.disturbed() && explained(c):
-		d.Verdict, d.Why = Invalid, fmt.Sprintf("not valid: the current generator was disturbed (lag up to %s, see the notes); rerun on a quiet machine", fmtMs(c.maxLag()))
-		return true
-	case d.Verdict == Improved && b.disturbed() && explained(b):
-		d.Verdict, d.Why = Invalid, fmt.Sprintf("not valid: the baseline generator was disturbed (lag up to %s, see the notes)", fmtMs(b.maxLag()))
+	switch d.Verdict {
+	case Regressed:
+		if why := heldUp(d, c, b, "current"); why != "" {
+			d.Verdict, d.Why = Invalid, "not valid: "+why+"; rerun on a quiet machine"
+			return true
+		}
+	case Improved:
+		if why := heldUp(d, b, c, "baseline"); why != "" {
+			d.Verdict, d.Why = Invalid, "not valid: "+why
+		}
 	}
 	return false
+}
+
+// heldUp says how the generator of side s (named name) may have made the
+// change of d rather than the target, or "" when it cannot have. A
+// generator held up for at most some time delays a response by at most
+// that much on the way out and as much on the way back (when the answer is
+// timed as it is read), so a latency change of more than twice the hold-up
+// is the target's. Two ways to be held up:
+//
+//   - s was disturbed (see disturbed): it sent requests late, or its lag is
+//     a large share of its latency; the hold-up is its longest lag;
+//   - s lagged more than the other side: the hold-up is the difference of
+//     their lag p99s. Lag counts only while s's pool had a free worker.
+//
+// An achieved rate that fell is explained by the first alone.
+func heldUp(d *Delta, s, other *side, name string) string {
+	change := math.Abs(d.Diff)
+	if s.disturbed() && (d.Unit != "ms" || change <= 2*s.maxLag()) {
+		return fmt.Sprintf("the %s generator was disturbed (lag up to %s, see the notes)", name, fmtMs(s.maxLag()))
+	}
+	if d.Unit == "ms" && !s.poolFilled() {
+		if more := s.lagP99() - other.lagP99(); more > 0 && change <= 2*more {
+			return fmt.Sprintf("the %s generator lagged more (lag p99 %s, against %s)", name, fmtMs(s.lagP99()), fmtMs(other.lagP99()))
+		}
+	}
+	return ""
 }
 
 func (c *Comparison) add(d Delta) {

@@ -129,7 +129,8 @@ func TestCompareNotes(t *testing.T) {
 // valid (exit 4) when a latency regression is withdrawn and nothing else
 // regressed. A stalled target, whose wait for a worker shows as lag, is no
 // disturbed machine, and a change beyond twice the longest lag is the
-// target's.
+// target's. Nor is a change larger than twice the lag p99 the current side
+// has over the baseline.
 func TestCompareDisturbed(t *testing.T) {
 	slow := plus(bimodal(0.1), 0.2, 5000)
 	// Held up for up to 60 ms: three requests sent more than 50 ms late.
@@ -138,6 +139,11 @@ func TestCompareDisturbed(t *testing.T) {
 	// the latency: up to 3 ms, 9 ms at p99 of a latency p99 of 40 ms.
 	lagging := func(r Run) Run { r.Report.LagMs.P99, r.Report.LagMs.Max, r.Report.LatencyMs.P99 = 9, 3, 40; return r }
 	briefly := func(r Run) Run { r.Report.Load.Late, r.Report.LagMs.Max = 1, 1; return r }
+	// Not disturbed (lag p99 of a latency p99 of 40 ms), but lagging by p99 as
+	// many ms more than a baseline of 0.5 ms.
+	lagP99 := func(ms float64) func(Run) Run {
+		return func(r Run) Run { r.Report.LagMs.P99, r.Report.LatencyMs.P99 = ms, 40; return r }
+	}
 	fullPool := func(r Run) Run {
 		r.Report.Load.MaxInFlight, r.Report.Load.MaxInFlightSeen = 8, 8
 		return lagging(r)
@@ -155,6 +161,12 @@ func TestCompareDisturbed(t *testing.T) {
 			lagging(synth(t, "c", spec{seed: 2, d: slow, intervals: 5, perSecond: 200})), "latency.p80", Invalid, false, true},
 		{"slower than a brief disturbance explains", synth(t, "b", spec{seed: 1, d: bimodal(0.1), intervals: 5, perSecond: 200}),
 			briefly(synth(t, "c", spec{seed: 2, d: slow, intervals: 5, perSecond: 200})), "latency.p80", Regressed, true, false},
+		{"slower by no more than twice its extra lag", lagP99(0.5)(synth(t, "b", spec{seed: 1, d: bimodal(0.1), intervals: 5, perSecond: 200})),
+			lagP99(3.5)(synth(t, "c", spec{seed: 2, d: slow, intervals: 5, perSecond: 200})), "latency.p80", Invalid, false, true},
+		{"slower by more than twice its extra lag", lagP99(0.5)(synth(t, "b", spec{seed: 1, d: bimodal(0.1), intervals: 5, perSecond: 200})),
+			lagP99(1.5)(synth(t, "c", spec{seed: 2, d: slow, intervals: 5, perSecond: 200})), "latency.p80", Regressed, true, false},
+		{"slower than a baseline that lagged more", lagP99(3.5)(synth(t, "b", spec{seed: 1, d: bimodal(0.1), intervals: 5, perSecond: 200})),
+			lagP99(0.5)(synth(t, "c", spec{seed: 2, d: slow, intervals: 5, perSecond: 200})), "latency.p80", Regressed, true, false},
 		{"slower with the lag of a full pool", synth(t, "b", spec{seed: 1, d: bimodal(0.1), intervals: 5, perSecond: 200}),
 			fullPool(synth(t, "c", spec{seed: 2, d: slow, intervals: 5, perSecond: 200})), "latency.p80", Regressed, true, false},
 		{"slower than a disturbed baseline", late(synth(t, "b", spec{seed: 1, d: bimodal(0.1), intervals: 5, perSecond: 200})),

@@ -121,9 +121,12 @@ func notes(b, c *side, o Options) []string {
 // regression, not as a disturbed machine. Such a run measures the machine
 // as well as the target.
 func disturbed(r *report.Report) bool {
-	if r.Load.Late > 0 {
-		return true
-	}
-	full := r.Requests.Dropped > 0 || (r.Load.MaxInFlight > 0 && r.Load.MaxInFlightSeen >= int64(r.Load.MaxInFlight))
-	return !full && r.LagMs.P99 > r.LatencyMs.P99/10
+	return r.Load.Late > 0 || (!poolFilled(r) && r.LagMs.P99 > r.LatencyMs.P99/10)
+}
+
+// poolFilled reports whether r's pool of workers was full at some moment
+// (every worker waiting on the target, or requests dropped for want of
+// one): its lag then includes the wait for a worker, the target's doing.
+func poolFilled(r *report.Report) bool {
+	return r.Requests.Dropped > 0 || (r.Load.MaxInFlight > 0 && r.Load.MaxInFlightSeen >= int64(r.Load.MaxInFlight))
 }

@@ -126,3 +126,23 @@ func (s *side) maxLag() float64 {
 	}
 	return m
 }
+
+// lagP99 is the highest lag p99 (ms) of the side's runs.
+func (s *side) lagP99() float64 {
+	var m float64
+	for _, r := range s.runs {
+		m = max(m, r.Report.LagMs.P99)
+	}
+	return m
+}
+
+// poolFilled reports whether a run of the side filled its pool (see
+// poolFilled).
+func (s *side) poolFilled() bool {
+	for _, r := range s.runs {
+		if poolFilled(r.Report) {
+			return true
+		}
+	}
+	return false
+}
