@@ -107,42 +107,35 @@ func measuredIntervals(r *report.Report) []report.Interval {
 	return out
 }
 
-// disturbed reports whether a run of the side was disturbed (see disturbed).
-func (s *side) disturbed() bool {
+// anyRun reports whether f holds for a run of the side.
+func (s *side) anyRun(f func(*report.Report) bool) bool {
 	for _, r := range s.runs {
-		if disturbed(r.Report) {
+		if f(r.Report) {
 			return true
 		}
 	}
 	return false
 }
 
-// maxLag is the longest lag (ms) of the side's runs: how long its
-// generator was held up at most.
-func (s *side) maxLag() float64 {
+// most is the largest of f over the side's runs.
+func (s *side) most(f func(*report.Report) float64) float64 {
 	var m float64
 	for _, r := range s.runs {
-		m = max(m, r.Report.LagMs.Max)
+		m = max(m, f(r.Report))
 	}
 	return m
 }
 
-// lagP99 is the highest lag p99 (ms) of the side's runs.
-func (s *side) lagP99() float64 {
-	var m float64
-	for _, r := range s.runs {
-		m = max(m, r.Report.LagMs.P99)
-	}
-	return m
-}
+// disturbed reports whether a run of the side was disturbed (see disturbed).
+func (s *side) disturbed() bool { return s.anyRun(disturbed) }
 
 // poolFilled reports whether a run of the side filled its pool (see
 // poolFilled).
-func (s *side) poolFilled() bool {
-	for _, r := range s.runs {
-		if poolFilled(r.Report) {
-			return true
-		}
-	}
-	return false
-}
+func (s *side) poolFilled() bool { return s.anyRun(poolFilled) }
+
+// maxLag is the longest lag (ms) of the side's runs: how long its
+// generator was held up at most.
+func (s *side) maxLag() float64 { return s.most(func(r *report.Report) float64 { return r.LagMs.Max }) }
+
+// lagP99 is the highest lag p99 (ms) of the side's runs.
+func (s *side) lagP99() float64 { return s.most(func(r *report.Report) float64 { return r.LagMs.P99 }) }
