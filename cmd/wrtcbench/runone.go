@@ -113,6 +113,7 @@ func (sr *scenarioRun) fire(ctx context.Context, plan *scenarios.Plan) (*report.
 	s, o, out := sr.s, sr.o, sr.out
 	cfg := runnerConfig(s, o, plan)
 	cfg.Client = sr.client
+	cfg.ServesTarget = sr.tg.embedded != nil
 	col := report.NewCollector(o.mix(s), o.k, cfg.Workers(), o.interval)
 	col.Planned = plannedLength(cfg)
 	col.Expectations = plan // generated requests are judged by their own expectation

@@ -65,7 +65,12 @@ type Config struct {
 	// reads: answers are read when the scheduler next wakes and timed by
 	// the kernel's receive stamp; see deferred_linux.go.
 	NoDeferredReads bool
-	MaxBodyBytes    int // 0 means DefaultMaxBodyBytes
+	// ServesTarget says the process also serves the target (the embedded
+	// reference API). The open-model scheduler then never sleeps holding
+	// the processor (preciseWaiter.wait), which the target's goroutines
+	// need to answer promptly.
+	ServesTarget bool
+	MaxBodyBytes int // 0 means DefaultMaxBodyBytes
 
 	Client   *http.Client
 	Source   Source

@@ -76,8 +76,15 @@ type deferredReads struct {
 	pollerDl    int64                 // the poller's read deadline; 0 for none
 	closed      bool
 
-	minDl atomic.Int64 // minDeadline, for the scheduler's check without the lock
-	done  chan struct{}
+	// Workers run as coroutines of the scheduler (coworker.go): a worker
+	// whose wait ends is put on ready, and the scheduler resumes it.
+	ready, spare []*coroutine // under mu; spare is runReady's other buffer
+	inPoll       bool         // under mu: the scheduler itself is waking workers
+	kick         func()       // under mu: wakes the scheduler for a worker made ready elsewhere
+
+	minDl        atomic.Int64 // minDeadline, for the scheduler's check without the lock
+	armedWaiting atomic.Int32 // sockets armed in wfd with a worker waiting on them; changed under mu
+	done         chan struct{}
 }
 
 // newDeferredReads returns a running table, or an error when the platform
@@ -142,7 +149,7 @@ func (r *deferredReads) poller() {
 		r.mu.Lock()
 		for i := range r.nw {
 			if c := r.conns[int(r.wev[i].Fd)]; c != nil {
-				c.armed = false
+				r.setArmedLocked(c, false)
 				if c.waiting {
 					r.wakeLocked(c, nil)
 				}
@@ -171,6 +178,7 @@ func (r *deferredReads) poll() {
 	}
 	r.far.Store(false)
 	r.mu.Lock()
+	r.inPoll = true
 	for i := range int(n) {
 		c := r.conns[int(r.rev[i].Fd)]
 		switch {
@@ -189,6 +197,7 @@ func (r *deferredReads) poll() {
 	if expire {
 		r.expireLocked(r.now())
 	}
+	r.inPoll = false
 	r.mu.Unlock()
 }
 
@@ -209,6 +218,19 @@ func (r *deferredReads) sleep(d time.Duration) {
 	r.mu.Unlock()
 }
 
+// holdBelow returns how short the scheduler's waits must be for it to
+// make them holding its processor (preciseWaiter.wait): farSleep while every
+// answer is read when the scheduler wakes and timed by the kernel, and no
+// socket is armed to wake the poller goroutine, which would have to wait for
+// the processor; 0 otherwise. (A socket armed while idle does not count: an
+// event on it wakes no worker.)
+func (r *deferredReads) holdBelow() time.Duration {
+	if r == nil || !r.stamps.Load() || r.armedWaiting.Load() != 0 {
+		return 0
+	}
+	return farSleep
+}
+
 // armLocked arms c to wake the poller once for events.
 func (r *deferredReads) armLocked(c *deferredConn, events uint32) {
 	ev := unix.EpollEvent{Events: events | unix.EPOLLRDHUP | unix.EPOLLONESHOT, Fd: int32(c.fd)}
@@ -217,15 +239,93 @@ func (r *deferredReads) armLocked(c *deferredConn, events uint32) {
 		op = unix.EPOLL_CTL_MOD
 	}
 	if err := unix.EpollCtl(r.wfd, op, c.fd, &ev); err == nil {
-		c.inW, c.armed = true, true
+		c.inW = true
+		r.setArmedLocked(c, true)
 	}
+}
+
+// setArmedLocked and setWaitingLocked set c's flags and keep count of the
+// sockets that are both.
+func (r *deferredReads) setArmedLocked(c *deferredConn, armed bool) {
+	if c.armed != armed && c.waiting {
+		r.armedWaiting.Add(count(armed))
+	}
+	c.armed = armed
+}
+
+func (r *deferredReads) setWaitingLocked(c *deferredConn, waiting bool) {
+	if c.waiting != waiting && c.armed {
+		r.armedWaiting.Add(count(waiting))
+	}
+	c.waiting = waiting
+}
+
+// count is +1 for true, -1 for false.
+func count(b bool) int32 {
+	if b {
+		return 1
+	}
+	return -1
 }
 
 // wakeLocked hands c back to its worker with err (nil: try again).
 func (r *deferredReads) wakeLocked(c *deferredConn, err error) {
-	c.waiting = false
+	r.setWaitingLocked(c, false)
 	c.werr = err
+	if c.co != nil {
+		r.readyLocked(c.co)
+		return
+	}
 	c.wake <- struct{}{} // buffered; a worker waits for one wake at a time
+}
+
+// readyLocked puts co on the list the scheduler resumes, and wakes the
+// scheduler unless it is the one waking co.
+func (r *deferredReads) readyLocked(co *coroutine) {
+	r.ready = append(r.ready, co)
+	if !r.inPoll && r.kick != nil {
+		r.kick()
+	}
+}
+
+// setKick sets what wakes the scheduler when a worker is made ready by
+// another goroutine (the poller, a cancel).
+func (r *deferredReads) setKick(kick func()) {
+	r.mu.Lock()
+	r.kick = kick
+	r.mu.Unlock()
+}
+
+// runReady is the scheduler's: it resumes every worker made ready, until
+// none is left. Each runs until it waits again or goes idle.
+func (r *deferredReads) runReady() {
+	for {
+		r.mu.Lock()
+		batch := r.ready
+		r.ready, r.spare = r.spare[:0], batch
+		r.mu.Unlock()
+		if len(batch) == 0 {
+			return
+		}
+		for _, co := range batch {
+			co.resume()
+		}
+	}
+}
+
+// offload runs fn, which blocks, on a goroutine of its own, and suspends
+// co until it returns: a request net/http sends (TLS) must not hold up the
+// scheduler that runs co.
+func (r *deferredReads) offload(co *coroutine, fn func() error) error {
+	done := make(chan error, 1)
+	go func() {
+		done <- fn()
+		r.mu.Lock()
+		r.readyLocked(co)
+		r.mu.Unlock()
+	}()
+	co.suspend()
+	return <-done
 }
 
 // expireLocked wakes the waiting workers whose deadline has passed, and sets
@@ -280,7 +380,7 @@ func (r *deferredReads) await(c *deferredConn, write bool) error {
 			c.inR = true
 		}
 	}
-	c.waiting = true
+	r.setWaitingLocked(c, true)
 	switch {
 	case write:
 		r.armLocked(c, unix.EPOLLOUT)
@@ -293,6 +393,12 @@ func (r *deferredReads) await(c *deferredConn, write bool) error {
 		r.setPollerDeadlineLocked(dl)
 	}
 	r.mu.Unlock()
+	if c.co != nil {
+		if !c.co.suspend() {
+			return net.ErrClosed
+		}
+		return c.werr
+	}
 	<-c.wake
 	return c.werr
 }

@@ -36,7 +36,7 @@ func TestDeferredReadTimedByKernel(t *testing.T) {
 	defer d.close()
 	d.sleep(-1)
 	start := time.Now()
-	c, stop, err := d.dial(context.Background(), url[len("http://"):], time.Now().Add(5*time.Second))
+	c, stop, err := d.dial(context.Background(), url[len("http://"):], time.Now().Add(5*time.Second), nil)
 	require.NoError(t, err)
 	defer stop()
 	defer c.Close()

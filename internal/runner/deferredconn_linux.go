@@ -20,6 +20,7 @@ import (
 type deferredConn struct {
 	r    *deferredReads
 	fd   int
+	co   *coroutine // the worker's, when it runs as a coroutine; else it waits on wake
 	wake chan struct{}
 	werr error // why the last wake ended the wait; written before the wake is sent
 
@@ -34,10 +35,11 @@ type deferredConn struct {
 
 var _ conn = (*deferredConn)(nil)
 
-// dial connects to addr with a socket the deferred reads read. When ctx is
-// cancelled the connection's deadline moves into the past, which ends any
-// wait in progress; stop unregisters that hook.
-func (r *deferredReads) dial(ctx context.Context, addr string, deadline time.Time) (c conn, stop func() bool, err error) {
+// dial connects to addr with a socket the deferred reads read, for a worker
+// that is the coroutine co (nil: a goroutine). When ctx is cancelled the
+// connection's deadline moves into the past, which ends any wait in
+// progress; stop unregisters that hook.
+func (r *deferredReads) dial(ctx context.Context, addr string, deadline time.Time, co *coroutine) (c conn, stop func() bool, err error) {
 	opErr := func(err error) error { return &net.OpError{Op: "dial", Net: "tcp", Err: err} }
 	ta, err := net.ResolveTCPAddr("tcp", addr)
 	if err != nil {
@@ -67,7 +69,7 @@ func (r *deferredReads) dial(ctx context.Context, addr string, deadline time.Tim
 	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
 		r.stamps.Store(false)
 	}
-	dc := &deferredConn{r: r, fd: fd, wake: make(chan struct{}, 1), io: rawIO{stamps: true}}
+	dc := &deferredConn{r: r, fd: fd, co: co, wake: make(chan struct{}, 1), io: rawIO{stamps: true}}
 	r.mu.Lock()
 	r.conns[fd] = dc
 	r.mu.Unlock()
@@ -125,6 +127,7 @@ func (c *deferredConn) Close() error {
 	}
 	c.closed = true
 	delete(r.conns, c.fd)
+	r.setArmedLocked(c, false) // closing the socket takes it out of wfd
 	if c.waiting {
 		r.wakeLocked(c, net.ErrClosed)
 	}

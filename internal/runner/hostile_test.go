@@ -173,15 +173,34 @@ func (s *hostile) waitFinished(n int) {
 	}
 }
 
-// hostileEngines are the two engines every mode goes through.
+// waitFinishedDriving is waitFinished for a scheduler whose workers are its
+// coroutines: it calls drive every 200 µs while it waits.
+func (s *hostile) waitFinishedDriving(n int, drive func()) {
+	give := time.Now().Add(10 * time.Second)
+	for time.Now().Before(give) {
+		s.mu.Lock()
+		done := s.finished >= n
+		s.mu.Unlock()
+		if done {
+			return
+		}
+		drive()
+		time.Sleep(200 * time.Microsecond)
+	}
+}
+
+// hostileEngines are the engines every mode goes through: the lean one with
+// its open model's workers as goroutines and as coroutines of the
+// scheduler, and net/http.
 var hostileEngines = []struct {
-	name   string
-	engine Engine
-}{{"lean", EngineAuto}, {"nethttp", EngineNetHTTP}}
+	name    string
+	engine  Engine
+	workers workerKind
+}{{"lean", EngineAuto, goroutineWorkers}, {"lean-co", EngineAuto, coroutineWorkers}, {"nethttp", EngineNetHTTP, autoWorkers}}
 
 // runHostile runs n requests against srv with one engine and one model and
 // returns the Summary and the Results in request order.
-func runHostile(t *testing.T, srv *hostile, engine Engine, model Model, n int, timeout time.Duration) (Summary, []Result) {
+func runHostile(t *testing.T, srv *hostile, engine Engine, workers workerKind, model Model, n int, timeout time.Duration) (Summary, []Result) {
 	t.Helper()
 	client, err := NewClient(ClientConfig{Timeout: timeout, Engine: engine, HTTP2: HTTP2Off})
 	require.NoError(t, err)
@@ -191,10 +210,20 @@ func runHostile(t *testing.T, srv *hostile, engine Engine, model Model, n int, t
 			Header: map[string][]string{"Content-Type": {"application/json"}}}
 	}
 	rec := &collect{}
+	var rn *Runner
 	cfg := Config{
 		Model: model, Requests: uint64(n), MaxBodyBytes: 1024, Client: client, Recorder: rec,
 		Source: SourceFunc(func(i uint64) *Request {
-			srv.waitFinished(int(i))
+			if rn.coroutines() {
+				// The scheduler waits here, in place of its sleep: it
+				// hands on the answers that come meanwhile.
+				srv.waitFinishedDriving(int(i), func() {
+					rn.deferred.sleep(-1)
+					rn.deferred.runReady()
+				})
+			} else {
+				srv.waitFinished(int(i))
+			}
 			return reqs[i]
 		}),
 	}
@@ -203,8 +232,9 @@ func runHostile(t *testing.T, srv *hostile, engine Engine, model Model, n int, t
 	} else {
 		cfg.Concurrency = 2
 	}
-	rn, err := New(cfg)
+	rn, err = New(cfg)
 	require.NoError(t, err)
+	rn.workers = workers
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	sum, err := rn.Run(ctx)
@@ -222,6 +252,9 @@ func TestHostileServer(t *testing.T) {
 	for _, m := range hostileModes {
 		for _, e := range hostileEngines {
 			for _, model := range []Model{Closed, Open} {
+				if model == Closed && e.workers == coroutineWorkers {
+					continue // the closed model's workers are goroutines
+				}
 				t.Run(m.name+"/"+e.name+"/"+string(model), func(t *testing.T) {
 					n, timeout := 40, 5*time.Second
 					switch {
@@ -231,7 +264,7 @@ func TestHostileServer(t *testing.T) {
 						n = 6
 					}
 					srv := startHostile(t, m.answer)
-					sum, rs := runHostile(t, srv, e.engine, model, n, timeout)
+					sum, rs := runHostile(t, srv, e.engine, e.workers, model, n, timeout)
 					want := m.want
 					if e.engine == EngineNetHTTP && m.netHTTP != nil {
 						want = *m.netHTTP
@@ -346,6 +379,9 @@ func TestCancelEndsHostileRun(t *testing.T) {
 	for _, hd := range holds {
 		for _, e := range hostileEngines {
 			for _, model := range []Model{Closed, Open} {
+				if model == Closed && e.workers == coroutineWorkers {
+					continue
+				}
 				t.Run(hd.name+"/"+e.name+"/"+string(model), func(t *testing.T) {
 					srv := startHostile(t, hd.answer)
 					client, err := NewClient(ClientConfig{Timeout: time.Hour, Engine: e.engine, HTTP2: HTTP2Off})
@@ -361,6 +397,7 @@ func TestCancelEndsHostileRun(t *testing.T) {
 					}
 					rn, err := New(cfg)
 					require.NoError(t, err)
+					rn.workers = e.workers
 					ctx, cancel := context.WithCancel(context.Background())
 					go func() {
 						srv.waitFinished(1) // a request is in the server's hands

@@ -161,7 +161,7 @@ func (w *worker) dial(ctx context.Context, addr string, deadline time.Time) (*le
 	)
 	if d := w.r.deferred; d != nil {
 		var err error
-		if c, stop, err = d.dial(ctx, addr, deadline); err != nil {
+		if c, stop, err = d.dial(ctx, addr, deadline, w.co); err != nil {
 			return nil, err
 		}
 	} else {

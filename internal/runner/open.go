@@ -16,26 +16,59 @@ func (r *Runner) runOpen(ctx context.Context) bool {
 			defer func() { re.close(); r.deferred = nil }()
 		}
 	}
+	w := newWaiter(ctx, r.cfg.Timer, r.since)
+	defer w.close()
 	p := newPool(r.cfg.MaxInFlight)
+	if r.coroutines() {
+		return r.runOpenCo(ctx, p, w)
+	}
 	var wg sync.WaitGroup
-	for w := range r.cfg.MaxInFlight {
+	for id := range r.cfg.MaxInFlight {
 		wg.Add(1)
+		s := &p.slots[id]
+		s.hits = make(chan hit, 1)
 		go func() {
 			defer wg.Done()
-			wk := r.newWorker(w)
+			wk := r.newWorker(id)
 			defer wk.close()
-			s := &p.slots[w]
 			for h := range s.hits {
 				wk.do(ctx, h)
 				p.put(s)
 			}
 		}()
 	}
-	interrupted := r.schedule(ctx, p)
+	interrupted := r.schedule(ctx, p, w)
 	r.scheduleEnd.Store(int64(time.Since(r.start)))
 	r.deferred.sleep(-1) // nothing wakes the scheduler any more: answers wake the process
-	p.close()
+	for i := range p.slots {
+		close(p.slots[i].hits) // each worker stops once idle
+	}
 	wg.Wait()
+	return interrupted
+}
+
+// runOpenCo is runOpen with the workers as coroutines of the scheduler
+// (coworker.go). After the schedule it resumes the workers as their answers
+// come, until every one is idle.
+func (r *Runner) runOpenCo(ctx context.Context, p *pool, w waiter) bool {
+	r.deferred.setKick(w.interrupt)
+	for id := range p.slots {
+		r.startCoWorker(ctx, p, &p.slots[id], id)
+	}
+	defer func() {
+		for i := range p.slots {
+			p.slots[i].co.stop() // each worker closes its connection
+		}
+	}()
+	interrupted := r.schedule(ctx, p, w)
+	r.scheduleEnd.Store(int64(time.Since(r.start)))
+	for !p.allIdle() {
+		// Answers, deadlines and a cancel now come through the poller,
+		// which interrupts the wait.
+		r.deferred.sleep(-1)
+		w.wait(context.Background(), 1<<62, 0)
+		r.deferred.runReady()
+	}
 	return interrupted
 }
 
@@ -50,13 +83,16 @@ type pool struct {
 	freed chan struct{} // a worker went idle (a hint for a scheduler waiting for one)
 }
 
-// slot is one worker's place in the pool.
-type slot struct{ hits chan hit }
+// slot is one worker's place in the pool: a goroutine takes its requests
+// from hits, a coroutine is resumed with one.
+type slot struct {
+	hits chan hit
+	co   *coroutine
+}
 
 func newPool(n int) *pool {
 	p := &pool{slots: make([]slot, n), idle: make([]*slot, n), freed: make(chan struct{}, 1)}
 	for i := range p.slots {
-		p.slots[i].hits = make(chan hit, 1)
 		p.idle[n-1-i] = &p.slots[i] // every worker starts idle, worker 0 on top
 	}
 	return p
@@ -86,11 +122,22 @@ func (p *pool) get() *slot {
 	return s
 }
 
-// close tells every worker to stop once it is idle.
-func (p *pool) close() {
-	for i := range p.slots {
-		close(p.slots[i].hits)
+// allIdle reports whether no worker has a request.
+func (p *pool) allIdle() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.idle) == len(p.slots)
+}
+
+// hand gives h to the idle worker s: a coroutine runs at once, until it
+// waits for its answer.
+func (s *slot) hand(h hit) {
+	if s.co != nil {
+		s.co.job = h
+		s.co.resume()
+		return
 	}
+	s.hits <- h // buffered: the worker is idle and takes it
 }
 
 // pollEvery is the least time between two polls of the deferred reads while
@@ -124,9 +171,7 @@ const maxBatch = 64
 // slightly, falls further behind it with every request and is flagged. Time
 // spent waiting for a free worker in queue mode is the target's doing: after
 // such a wait the pace restarts from the moment the worker was free.
-func (r *Runner) schedule(ctx context.Context, p *pool) (interrupted bool) {
-	w := newWaiter(ctx, r.cfg.Timer, r.since)
-	defer w.close()
+func (r *Runner) schedule(ctx context.Context, p *pool, w waiter) (interrupted bool) {
 	var intended time.Duration // when the previous request was meant to go out
 	var polled time.Duration   // when the deferred reads were last polled
 	// The wake-up in progress, with Slack: its due time, the last due time
@@ -159,8 +204,7 @@ func (r *Runner) schedule(ctx context.Context, p *pool) (interrupted bool) {
 			batchN++
 		default:
 			if earliest > now {
-				r.deferred.sleep(earliest - now)
-				if !w.wait(ctx, earliest) {
+				if !r.sleepUntil(ctx, w, earliest, now) {
 					return true
 				}
 				now = r.since()
@@ -173,6 +217,7 @@ func (r *Runner) schedule(ctx context.Context, p *pool) (interrupted bool) {
 		if r.deferred != nil && now-polled >= pollEvery {
 			// Hand on the answers that arrived since the last wake-up.
 			r.deferred.poll()
+			r.deferred.runReady()
 			polled = now
 		}
 		if now-earliest > r.cfg.MaxOvershoot {
@@ -191,23 +236,68 @@ func (r *Runner) schedule(ctx context.Context, p *pool) (interrupted bool) {
 				r.scheduled.Add(1)
 				continue
 			}
-			r.deferred.sleep(-1) // until a worker is free: answers must wake the process
-			for sl == nil {
-				select {
-				case <-p.freed:
-					sl = p.get()
-				case <-ctx.Done():
-					return true
-				}
+			if sl = r.awaitFree(ctx, p, w); sl == nil {
+				return true
 			}
 			intended = max(earliest, r.since())
 			polled, batchEnd = 0, -1
 		}
-		sl.hits <- h // buffered: the worker is idle and takes it
+		sl.hand(h)
 		r.scheduled.Add(1)
-		if burst++; burst == yieldEvery {
+		if burst++; burst == yieldEvery && sl.co == nil {
 			runtime.Gosched()
 			burst = 0
+		}
+	}
+}
+
+// sleepUntil sleeps the scheduler until at (now is the time it was). A
+// worker made ready meanwhile (a coroutine whose answer woke the poller)
+// interrupts the sleep and is resumed. It returns false when ctx ended.
+func (r *Runner) sleepUntil(ctx context.Context, w waiter, at, now time.Duration) bool {
+	for {
+		r.deferred.sleep(at - now)
+		switch w.wait(ctx, at, r.holdBelow()) {
+		case waitDue:
+			return true
+		case waitCanceled:
+			return false
+		}
+		r.deferred.runReady()
+		now = r.since()
+	}
+}
+
+// holdBelow returns how short a wait of the scheduler must be to be made
+// holding the processor; 0: never.
+func (r *Runner) holdBelow() time.Duration {
+	if r.cfg.ServesTarget {
+		return 0
+	}
+	return r.deferred.holdBelow()
+}
+
+// awaitFree waits until a worker of p is idle and returns it, or nil when
+// ctx ended first. Meanwhile every answer wakes the process.
+func (r *Runner) awaitFree(ctx context.Context, p *pool, w waiter) *slot {
+	for {
+		r.deferred.sleep(-1)
+		if sl := p.get(); sl != nil {
+			return sl
+		}
+		if p.slots[0].co != nil {
+			// Coroutines go idle only when resumed: the poller's
+			// interrupts say when.
+			if w.wait(ctx, 1<<62, 0) == waitCanceled {
+				return nil
+			}
+			r.deferred.runReady()
+			continue
+		}
+		select {
+		case <-p.freed:
+		case <-ctx.Done():
+			return nil
 		}
 	}
 }

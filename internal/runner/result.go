@@ -19,7 +19,9 @@ type Request struct {
 }
 
 // Source yields the requests of a run. Request(n) returns the n-th request
-// (0-based); it must be deterministic and safe for concurrent use.
+// (0-based); it must be deterministic and safe for concurrent use, and it
+// must not block: the open model's scheduler calls it, and when the workers
+// are its coroutines (coworker.go) no answer is read meanwhile.
 type Source interface {
 	Request(n uint64) *Request
 }

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"runtime"
 	"sync/atomic"
 	"time"
 )
@@ -37,6 +38,7 @@ type Runner struct {
 	transport *Transport                // the client's, when NewClient made it: the lean engine may be used
 	deferred  *deferredReads            // the open model's deferred reads; nil when responses are read at once
 	timeout   time.Duration             // per request, for the lean engine
+	workers   workerKind                // the open model's workers with deferred reads; tests set it
 
 	scheduled, sent, dropped, completed, late, unsolicited atomic.Uint64
 	inFlight, maxInFlight                                  atomic.Int64
@@ -107,6 +109,31 @@ func (r *Runner) Run(ctx context.Context) (Summary, error) {
 	}
 	s.Behind = s.Scheduled > 0 && float64(s.Late) > DefaultMaxBehindFraction*float64(s.Scheduled)
 	return s, nil
+}
+
+// workerKind says what runs the open model's workers when its reads are
+// deferred (coworker.go).
+type workerKind uint8
+
+const (
+	autoWorkers      workerKind = iota // coroutines on one processor, goroutines on more
+	goroutineWorkers                   // always goroutines
+	coroutineWorkers                   // always coroutines of the scheduler
+)
+
+// coroutines reports whether the open model's workers run as coroutines of
+// the scheduler.
+func (r *Runner) coroutines() bool {
+	if r.deferred == nil {
+		return false
+	}
+	switch r.workers {
+	case goroutineWorkers:
+		return false
+	case coroutineWorkers:
+		return true
+	}
+	return runtime.GOMAXPROCS(0) == 1
 }
 
 // hit is one scheduled request handed from the scheduler to a worker.

@@ -163,12 +163,12 @@ func TestPreciseWaiterRealTime(t *testing.T) {
 	defer w.close()
 	for i := 1; i <= 20; i++ {
 		until := time.Duration(i) * 250 * time.Microsecond
-		require.True(t, w.wait(ctx, until))
+		require.Equal(t, waitDue, w.wait(ctx, until, 0))
 		got := since()
 		assert.GreaterOrEqual(t, got, until, "wait %d returned early", i)
 		assert.Less(t, got, until+time.Second, "wait %d", i)
 	}
 	time.AfterFunc(10*time.Millisecond, cancel)
-	assert.False(t, w.wait(ctx, time.Hour), "a cancelled wait returns false")
+	assert.Equal(t, waitCanceled, w.wait(ctx, time.Hour, 0), "a cancelled wait says so")
 	assert.Less(t, since(), time.Minute)
 }

@@ -31,10 +31,25 @@ func (t Timer) String() string {
 
 // waiter sleeps the scheduler until an offset from the start of the run.
 type waiter interface {
-	// wait returns when since() ≥ until (true) or when ctx is done (false).
-	wait(ctx context.Context, until time.Duration) bool
+	// wait returns when since() ≥ until (waitDue), when ctx is done
+	// (waitCanceled), or when interrupt was called (waitInterrupted). A
+	// wait of hold or less may be made holding the processor (see
+	// preciseWaiter.wait); 0 never holds it.
+	wait(ctx context.Context, until, hold time.Duration) waitResult
+	// interrupt ends the wait in progress, or the next one, early. It may
+	// be called from any goroutine.
+	interrupt()
 	close()
 }
+
+// waitResult is how a wait ended.
+type waitResult uint8
+
+const (
+	waitDue         waitResult = iota // the time came
+	waitCanceled                      // the run's context ended
+	waitInterrupted                   // interrupt was called
+)
 
 // newWaiter returns the waiter of kind t for a run whose offsets are
 // measured by since. A precise waiter that cannot be had falls back to the
@@ -45,26 +60,43 @@ func newWaiter(ctx context.Context, t Timer, since func() time.Duration) waiter 
 			return w
 		}
 	}
-	return &runtimeWaiter{since: since, t: time.NewTimer(time.Hour)}
+	return newRuntimeWaiter(since, make(chan struct{}, 1))
 }
 
 // runtimeWaiter sleeps on a time.Timer.
 type runtimeWaiter struct {
 	since func() time.Duration
 	t     *time.Timer
+	kick  chan struct{} // interrupt's; buffered
 }
 
-func (w *runtimeWaiter) wait(ctx context.Context, until time.Duration) bool {
+func newRuntimeWaiter(since func() time.Duration, kick chan struct{}) *runtimeWaiter {
+	return &runtimeWaiter{since: since, t: time.NewTimer(time.Hour), kick: kick}
+}
+
+func (w *runtimeWaiter) wait(ctx context.Context, until, _ time.Duration) waitResult {
 	d := until - w.since()
 	if d <= 0 {
-		return ctx.Err() == nil
+		if ctx.Err() != nil {
+			return waitCanceled
+		}
+		return waitDue
 	}
 	w.t.Reset(d)
 	select {
 	case <-ctx.Done():
-		return false
+		return waitCanceled
+	case <-w.kick:
+		return waitInterrupted
 	case <-w.t.C:
-		return true
+		return waitDue
+	}
+}
+
+func (w *runtimeWaiter) interrupt() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
 	}
 }
 

@@ -18,6 +18,8 @@ type worker struct {
 	nc netConn // the net/http engine's connection of the request in flight
 
 	// The lean engine's state.
+	co *coroutine // set when the worker runs as a coroutine of the scheduler (coworker.go)
+
 	lc  *leanConn
 	br  *bufio.Reader // lc's, kept across connections
 	msg message
@@ -48,9 +50,12 @@ func (w *worker) do(ctx context.Context, h hit) {
 	sent := time.Now()
 	res.Sent = sent.Sub(r.start)
 	var err error
-	if wr != nil && wr.lean {
+	switch {
+	case wr != nil && wr.lean:
 		err = w.roundTripLean(ctx, wr, res, sent)
-	} else {
+	case w.co != nil: // net/http blocks: not on the scheduler's thread
+		err = r.deferred.offload(w.co, func() error { return w.roundTrip(ctx, req, res) })
+	default:
 		err = w.roundTrip(ctx, req, res)
 	}
 	end := time.Now()
