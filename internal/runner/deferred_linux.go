@@ -38,7 +38,11 @@ import (
 //     with a worker waiting are armed, one-shot, in a second epoll set that
 //     Go's netpoller does watch, so a response then wakes the process at once;
 //   - timeouts and the run's cancellation wake a waiting worker through the
-//     same table.
+//     same table;
+//   - a worker that is a coroutine of the scheduler (coworker.go) is not
+//     woken but put on a list the scheduler resumes (runReady); when that
+//     happens off the scheduler's goroutine (the poller, a cancel), the
+//     scheduler's sleep is interrupted (kick).
 //
 // A connection whose kernel cannot timestamp reads is always armed, so it
 // behaves like a netpoller connection. The closed model keeps netpoller

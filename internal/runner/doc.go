@@ -10,7 +10,9 @@
 // is kept beside it.
 //
 // The open-model scheduler sleeps on a precise kernel timer (Timer) and
-// flags a run whose own scheduling fell behind (Summary.Behind). Plain-HTTP
+// flags a run whose own scheduling fell behind (Summary.Behind). Its workers
+// are goroutines, or, on one processor with deferred reads (Linux), its
+// coroutines (coworker.go): the open model then runs as one event loop. Plain-HTTP
 // requests go out on a lean HTTP/1.1 engine, one kept-alive connection per
 // worker and no allocation per request; TLS and HTTP/2 go through net/http
 // (ClientConfig.Engine). Both read a response strictly (RFC 9112, http1.go):
