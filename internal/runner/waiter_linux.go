@@ -108,13 +108,15 @@ func (w *preciseWaiter) arm(at int64, flags int) error {
 }
 
 // wait sleeps until since() ≥ until. A wait of hold or less is made holding
-// the processor: the goroutines that are ready (workers handed a request or
-// an answer) run first, then the scheduler blocks on the timer in a raw
-// system call. Nothing else of the process runs meanwhile (with GOMAXPROCS
-// 1, as on a generator pinned to one core), but the wake-up at the due time
-// goes straight to the scheduler: no pass through the runtime's scheduler
-// and netpoller, no read of the timer. On this machine that is a third less
-// CPU per request at 1,000/s (bench/README.md, "Against wrk2"). The wait is
+// the processor: the goroutines that are ready (workers that are
+// goroutines, the collector, the progress line) run first, then the
+// scheduler blocks on the timer in a raw system call. Nothing else of the
+// process runs meanwhile (with GOMAXPROCS 1, as on a generator pinned to one
+// core), but the wake-up at the due time goes straight to the scheduler: no
+// pass through the runtime's scheduler and netpoller, no read of the timer,
+// three system calls fewer per wake-up. With goroutine workers alone that
+// was about a tenth less CPU per request at 1,000/s; with coroutine workers
+// it is part of what bench/README.md measures ("Against wrk2"). The wait is
 // short (farSleep), and a signal (the runtime's preemption, a Ctrl-C) ends
 // it early, so the collector, the progress line and a cancel wait no longer
 // than that.
