@@ -15,11 +15,10 @@ type worker struct {
 	body bodyBuf
 	res  Result
 
-	nc netConn // the net/http engine's connection of the request in flight
-
-	// The lean engine's state.
+	nc netConn    // the net/http engine's connection of the request in flight
 	co *coroutine // set when the worker runs as a coroutine of the scheduler (coworker.go)
 
+	// The lean engine's state.
 	lc  *leanConn
 	br  *bufio.Reader // lc's, kept across connections
 	msg message
