@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,9 +19,11 @@ import (
 
 // TestWorkerKindsAgree runs one open-model schedule with the workers as
 // goroutines and as coroutines of the scheduler, over plain HTTP (the lean
-// engine, deferred reads) and TLS (net/http, which a coroutine hands to a
-// goroutine of its own), and checks that every request gets the answer its
-// path asks for, both ways.
+// engine, deferred reads) and TLS (net/http), and checks that every request
+// gets the answer its path asks for, both ways. The TLS server answers only
+// once a later plain request has arrived: a coroutine that sent its TLS
+// request on the scheduler's thread, rather than handing it to a goroutine,
+// would stop the schedule until its answer, and get a 504.
 func TestWorkerKindsAgree(t *testing.T) {
 	big := strings.Repeat("x", 3000)
 	mux := http.NewServeMux()
@@ -44,9 +47,22 @@ func TestWorkerKindsAgree(t *testing.T) {
 		w.Header().Set("Connection", "close")
 		w.WriteHeader(204)
 	})
-	plain := httptest.NewServer(mux)
+	var plainSeen atomic.Int64 // requests the plain server received
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		plainSeen.Add(1)
+		mux.ServeHTTP(w, r)
+	}))
 	defer plain.Close()
-	tlsSrv := httptest.NewTLSServer(mux)
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen := plainSeen.Load()
+		for deadline := time.Now().Add(3 * time.Second); plainSeen.Load() == seen; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				w.WriteHeader(504) // the schedule stopped while this request was out
+				return
+			}
+		}
+		w.WriteHeader(204)
+	}))
 	defer tlsSrv.Close()
 
 	type want struct {
@@ -67,12 +83,14 @@ func TestWorkerKindsAgree(t *testing.T) {
 	}
 	const n = 60
 	reqs := make([]*Request, n)
+	wants := make([]want, n)
 	for i := range reqs {
-		base := plain.URL
-		if i%6 == 5 {
-			base = tlsSrv.URL
+		p := paths[i%len(paths)]
+		url, w := fmt.Sprintf("%s/v1/%s", plain.URL, p.path), p.want
+		if i%6 == 5 && i < n-6 { // plain requests follow each TLS one
+			url, w = tlsSrv.URL+"/v1/tls", want{204, "", 0, 0}
 		}
-		reqs[i] = &Request{Method: "PUT", URL: fmt.Sprintf("%s/v1/%s", base, paths[i%len(paths)].path), Body: []byte(`{}`)}
+		reqs[i], wants[i] = &Request{Method: "PUT", URL: url, Body: []byte(`{}`)}, w
 	}
 	for _, kind := range []workerKind{goroutineWorkers, coroutineWorkers} {
 		client, err := NewClient(ClientConfig{Timeout: 5 * time.Second, HTTP2: HTTP2Off, InsecureSkipVerify: true})
@@ -93,7 +111,7 @@ func TestWorkerKindsAgree(t *testing.T) {
 		require.Len(t, rs, n, "%v: every request recorded once", kind)
 		assert.Equal(t, uint64(n), sum.Sent)
 		for i, r := range rs {
-			w := paths[i%len(paths)].want
+			w := wants[i]
 			require.Equal(t, ErrNone, r.Err, "%v request %d (%s): %s", kind, i, reqs[i].URL, r.ErrText)
 			assert.Equal(t, w.status, r.Response.Status, "%v request %d", kind, i)
 			assert.Equal(t, w.body, string(r.Response.Body), "%v request %d", kind, i)

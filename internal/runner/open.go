@@ -66,7 +66,7 @@ func (r *Runner) runOpenCo(ctx context.Context, p *pool, w waiter) bool {
 		// Answers, deadlines and a cancel now come through the poller,
 		// which interrupts the wait.
 		r.deferred.sleep(-1)
-		w.wait(context.Background(), 1<<62, 0)
+		w.wait(context.Background(), untilInterrupted, 0)
 		r.deferred.runReady()
 	}
 	return interrupted
@@ -139,6 +139,10 @@ func (s *slot) hand(h hit) {
 	}
 	s.hits <- h // buffered: the worker is idle and takes it
 }
+
+// untilInterrupted is a wait's end that never comes: the wait ends when
+// interrupted (or cancelled).
+const untilInterrupted = time.Duration(1 << 62)
 
 // pollEvery is the least time between two polls of the deferred reads while
 // the scheduler sends back to back without sleeping.
@@ -288,7 +292,7 @@ func (r *Runner) awaitFree(ctx context.Context, p *pool, w waiter) *slot {
 		if p.slots[0].co != nil {
 			// Coroutines go idle only when resumed: the poller's
 			// interrupts say when.
-			if w.wait(ctx, 1<<62, 0) == waitCanceled {
+			if w.wait(ctx, untilInterrupted, 0) == waitCanceled {
 				return nil
 			}
 			r.deferred.runReady()
